@@ -1,0 +1,33 @@
+# Two commands a newcomer needs: `make run` and `make test`. Both install what they need first.
+SHELL := /bin/bash
+# uv from PATH, else the copy pip put in this Python (installed on first use below).
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+
+.PHONY: install run test docs validate clean
+
+install: .venv/.installed
+
+.venv/.installed: pyproject.toml uv.lock
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || \
+		python3 -m pip install --quiet uv || python3 -m pip install --quiet --user uv || \
+		python3 -m pip install --quiet --user --break-system-packages uv
+	$(UV) sync --frozen
+	@touch $@
+
+# dagster-dbt reads the manifest when the definitions are imported.
+target/manifest.json: .venv/.installed dbt_project.yml profiles.yml $(shell find dbt_project -type f 2>/dev/null)
+	$(UV) run dbt parse --quiet
+	@touch $@
+
+run: target/manifest.json
+	$(UV) run layoffs run
+
+test: target/manifest.json
+	$(UV) run pytest
+
+validate: target/manifest.json
+	$(UV) run dagster definitions validate -w workspace.yaml
+	$(UV) run dagster asset list -m pipelines.definitions
+
+clean:
+	rm -rf target logs data/.work data/warehouse.duckdb

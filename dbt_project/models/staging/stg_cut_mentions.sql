@@ -1,0 +1,35 @@
+-- Only the newest extractor's reading of each article counts: an upgraded extractor re-reads
+-- stored articles, and its facts replace the old ones instead of adding to them.
+with source_mentions as (
+    select * from {{ source('raw', 'cut_mentions') }}
+),
+
+latest_reading as (
+    select article_url, arg_max(extractor_version, extracted_at) as extractor_version
+    from {{ source('raw', 'extraction_log') }}
+    group by article_url
+)
+
+select
+    source_mentions.mention_id,
+    source_mentions.article_url,
+    source_mentions.extractor_version,
+    source_mentions.mention_index,
+    trim(source_mentions.company) as company,
+    nullif(trim(source_mentions.division), '') as division,
+    source_mentions.division_path,
+    cast(source_mentions.headcount_low as integer) as headcount_low,
+    cast(source_mentions.headcount_high as integer) as headcount_high,
+    source_mentions.headcount_text,
+    source_mentions.workforce_pct,
+    cast(source_mentions.announced_on as date) as announced_on,
+    source_mentions.evidence,
+    source_mentions.evidence_start,
+    source_mentions.evidence_end,
+    source_mentions.confidence,
+    source_mentions.shared_headcount_group,
+    source_mentions.extracted_at
+from source_mentions
+inner join latest_reading
+    on source_mentions.article_url = latest_reading.article_url
+    and source_mentions.extractor_version = latest_reading.extractor_version

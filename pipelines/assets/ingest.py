@@ -1,0 +1,106 @@
+"""The Python half of the lineage: discover, fetch, clean, extract. Each writes `raw` tables in
+the work database, which dbt then reads as sources (same asset keys, so one lineage graph)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+
+from pipelines.extract import EXTRACTOR_VERSION
+from pipelines.resources import PipelineLayout, WorkDatabase
+from pipelines.sources import SourceError, load_sources
+from pipelines.steps.clean_pages import clean_new_pages
+from pipelines.steps.discover import discover_pages
+from pipelines.steps.extract_facts import extract_new_facts
+from pipelines.steps.fetch_pages import fetch_new_pages
+from pipelines.warehouse import ensure_raw_schema
+
+GROUP = "ingest"
+DISCOVERED_URLS = dg.AssetKey(["raw", "discovered_urls"])
+PAGES = dg.AssetKey(["raw", "pages"])
+FETCH_LOG = dg.AssetKey(["raw", "fetch_log"])
+ARTICLES = dg.AssetKey(["raw", "articles"])
+CLEANED_PAGES = dg.AssetKey(["raw", "cleaned_pages"])
+CUT_MENTIONS = dg.AssetKey(["raw", "cut_mentions"])
+EXTRACTION_LOG = dg.AssetKey(["raw", "extraction_log"])
+
+
+def _load_sources(layout: PipelineLayout):
+    try:
+        return load_sources(Path(layout.sources_path))
+    except SourceError as error:
+        raise dg.Failure(description=str(error)) from error
+
+
+@dg.asset(
+    key=DISCOVERED_URLS,
+    group_name=GROUP,
+    kinds={"python", "duckdb"},
+    description="Candidate pages listed by every source in sources.yml (saved folders, URL lists).",
+)
+def discovered_urls(context: dg.AssetExecutionContext, layout: PipelineLayout, work_db: WorkDatabase):
+    config = _load_sources(layout)
+    with work_db.get_connection() as conn:
+        ensure_raw_schema(conn)
+        report = discover_pages(conn, config)
+    for problem in report.problems:
+        context.log.warning(f"source {problem.source_name}: {problem.location}: {problem.error}")
+    return dg.MaterializeResult(
+        metadata={"found": report.found, "new": report.new, "problems": len(report.problems)}
+    )
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(PAGES, deps=[DISCOVERED_URLS], description="Raw pages, stored once so every later step can rerun offline."),
+        dg.AssetSpec(FETCH_LOG, deps=[DISCOVERED_URLS], description="Every fetch or file read and its outcome."),
+    ],
+    group_name=GROUP,
+)
+def fetched_pages(context: dg.AssetExecutionContext, layout: PipelineLayout, work_db: WorkDatabase):
+    config = _load_sources(layout)
+    with work_db.get_connection() as conn:
+        ensure_raw_schema(conn)
+        report = fetch_new_pages(conn, config.fetch)
+    context.log.info(f"fetched {report.wanted} pages: {dict(report.outcomes)}")
+    yield dg.MaterializeResult(asset_key=PAGES, metadata={"new_pages": report.stored})
+    yield dg.MaterializeResult(
+        asset_key=FETCH_LOG, metadata={"attempts": report.wanted, **{k: v for k, v in report.outcomes.items()}}
+    )
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(ARTICLES, deps=[PAGES], description="Article text and metadata, one trafilatura call per page."),
+        dg.AssetSpec(CLEANED_PAGES, deps=[PAGES], description="What cleaning made of each stored page."),
+    ],
+    group_name=GROUP,
+)
+def cleaned_articles(context: dg.AssetExecutionContext, layout: PipelineLayout, work_db: WorkDatabase):
+    with work_db.get_connection() as conn:
+        ensure_raw_schema(conn)
+        report = clean_new_pages(conn, workers=layout.worker_count())
+    yield dg.MaterializeResult(asset_key=ARTICLES, metadata={"new_articles": report.outcomes.get("article", 0)})
+    yield dg.MaterializeResult(asset_key=CLEANED_PAGES, metadata={"pages": report.pages, **dict(report.outcomes)})
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(CUT_MENTIONS, deps=[ARTICLES], description="Cut facts found in each article, with evidence."),
+        dg.AssetSpec(EXTRACTION_LOG, deps=[ARTICLES], description="Which extractor version read which article."),
+    ],
+    group_name=GROUP,
+)
+def extracted_cut_facts(context: dg.AssetExecutionContext, layout: PipelineLayout, work_db: WorkDatabase):
+    with work_db.get_connection() as conn:
+        ensure_raw_schema(conn)
+        report = extract_new_facts(conn, workers=layout.worker_count())
+    yield dg.MaterializeResult(
+        asset_key=CUT_MENTIONS,
+        metadata={"new_facts": report.facts, "extractor_version": EXTRACTOR_VERSION},
+    )
+    yield dg.MaterializeResult(
+        asset_key=EXTRACTION_LOG,
+        metadata={"articles_read": report.articles, "articles_with_facts": report.articles_with_facts},
+    )

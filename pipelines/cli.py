@@ -1,0 +1,95 @@
+"""The `layoffs` command: run the pipeline, print reports."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from pipelines import settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="layoffs", description="News articles in, job cuts by division and quarter out.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="run the whole Dagster job (the one the schedule runs), dbt build included")
+    where = run.add_mutually_exclusive_group()
+    where.add_argument("--sources", type=Path, help=f"sources file (default {settings.DEFAULT_SOURCES.relative_to(settings.PROJECT_ROOT)})")
+    where.add_argument("--html-dir", type=Path, help="treat every *.html under DIR as a saved page")
+    run.add_argument("--db", type=Path, help=f"warehouse to publish (default {settings.DEFAULT_WAREHOUSE.relative_to(settings.PROJECT_ROOT)})")
+    run.add_argument("--quiet", action="store_true", help="do not print the report table at the end")
+    run.add_argument("--verbose", action="store_true", help="show Dagster's step logs")
+
+    report = commands.add_parser("report", help="print cuts by company, division and quarter")
+    report.add_argument("--db", type=Path)
+    report.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    report.add_argument("--company", help="only this company")
+
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        return _run(args)
+    return _report(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from pipelines.sources import SourceError, load_sources
+
+    settings.point_at(warehouse=args.db)
+    sources = args.sources
+    if args.html_dir is not None:
+        if not args.html_dir.is_dir():
+            return _fail(f"--html-dir {args.html_dir}: no such folder")
+        sources = _sources_file_for_folder(args.html_dir)
+    if sources is not None:
+        settings.point_at(sources=sources)
+    try:
+        load_sources(settings.sources_path())  # fail here, in plain words, rather than inside a run
+    except SourceError as error:
+        return _fail(str(error))
+
+    from pipelines.runner import run_pipeline
+
+    outcome = run_pipeline(verbose=args.verbose)
+    if not outcome.success:
+        return _fail(outcome.message)
+    print(outcome.message, file=sys.stderr)
+    if not args.quiet:
+        from pipelines.report import division_quarter_rows, render
+
+        print(render(division_quarter_rows(settings.warehouse_path())))
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from pipelines.report import WarehouseMissing, division_quarter_rows, render
+
+    settings.point_at(warehouse=args.db)
+    try:
+        rows = division_quarter_rows(settings.warehouse_path(), company=args.company)
+    except WarehouseMissing as error:
+        return _fail(str(error))
+    print(render(rows, args.format))
+    return 0
+
+
+def _sources_file_for_folder(folder: Path) -> Path:
+    work_dir = settings.work_db_path().parent
+    work_dir.mkdir(parents=True, exist_ok=True)
+    document = {"sources": [{"name": "html-dir", "kind": "html_dir", "path": str(folder.resolve())}]}
+    handle = tempfile.NamedTemporaryFile("w", suffix=".sources.yml", dir=work_dir, delete=False)
+    with handle:
+        yaml.safe_dump(document, handle)
+    return Path(handle.name)
+
+
+def _fail(message: str) -> int:
+    print(f"layoffs: {message}", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,48 @@
+"""The Dagster code location: every asset, the job the schedule runs, and the resources."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines import settings
+from pipelines.assets.dbt import layoffs_dbt_models
+from pipelines.assets.ingest import cleaned_articles, discovered_urls, extracted_cut_facts, fetched_pages
+from pipelines.assets.publish import published_warehouse
+from pipelines.resources import build_resources
+
+layoffs_job = dg.define_asset_job(
+    "layoffs_job",
+    selection=dg.AssetSelection.all(),
+    description="Discover, fetch, clean, extract, build and test the dbt models, publish the warehouse.",
+)
+
+daily_refresh = dg.ScheduleDefinition(
+    name="daily_refresh",
+    job=layoffs_job,
+    cron_schedule="0 6 * * *",
+    execution_timezone="UTC",
+    default_status=dg.DefaultScheduleStatus.STOPPED,
+)
+
+
+
+def build_definitions() -> dg.Definitions:
+    """Definitions bound to the paths the environment names now (the CLI and tests repoint it)."""
+    # dbt runs as a subprocess and finds the work database through the environment.
+    settings.point_at()
+    return dg.Definitions(
+        assets=[
+            discovered_urls,
+            fetched_pages,
+            cleaned_articles,
+            extracted_cut_facts,
+            layoffs_dbt_models,
+            published_warehouse,
+        ],
+        jobs=[layoffs_job],
+        schedules=[daily_refresh],
+        resources=build_resources(),
+    )
+
+
+defs = build_definitions()

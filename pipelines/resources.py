@@ -1,0 +1,41 @@
+"""Every resource the assets use, in one place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+from dagster_duckdb import DuckDBResource
+
+from pipelines import settings
+from pipelines.dbt_project import layoffs_dbt_project
+
+
+class PipelineLayout(dg.ConfigurableResource):
+    """Where the run reads its sources from and publishes the warehouse to."""
+
+    sources_path: str
+    warehouse_path: str
+    workers: int = 0  # processes for cleaning and extraction; 0 means one per core
+
+    def worker_count(self) -> int | None:
+        return self.workers or None
+
+
+class WorkDatabase(DuckDBResource):
+    """The pipeline's own DuckDB file (see pipelines.warehouse.publish for why it is separate)."""
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        Path(self.database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def build_resources() -> dict[str, dg.ConfigurableResource]:
+    return {
+        "layout": PipelineLayout(
+            sources_path=str(settings.sources_path()),
+            warehouse_path=str(settings.warehouse_path()),
+        ),
+        "work_db": WorkDatabase(database=str(settings.work_db_path())),
+        "dbt": DbtCliResource(project_dir=layoffs_dbt_project, target="pipeline"),
+    }

@@ -1,0 +1,51 @@
+"""Where things live. Environment variables are the one configuration channel shared by
+`dagster dev`, the `layoffs` CLI and a hand-run `dbt build`, so the three always agree."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DBT_PROJECT_DIR = PROJECT_ROOT  # dbt_project.yml sits at the root and points into dbt_project/
+SEEDS_DIR = PROJECT_ROOT / "dbt_project" / "seeds"
+
+SOURCES_ENV = "LAYOFFS_SOURCES"
+WAREHOUSE_ENV = "LAYOFFS_DB"
+WORK_DB_ENV = "LAYOFFS_WORK_DB"
+
+DEFAULT_SOURCES = PROJECT_ROOT / "data" / "sources.yml"
+DEFAULT_WAREHOUSE = PROJECT_ROOT / "data" / "warehouse.duckdb"
+
+
+def sources_path() -> Path:
+    return Path(os.environ.get(SOURCES_ENV) or DEFAULT_SOURCES).resolve()
+
+
+def warehouse_path() -> Path:
+    """The analysts' database: replaced whole at the end of each run, never written in place."""
+    return Path(os.environ.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE).resolve()
+
+
+def work_db_path() -> Path:
+    """The pipeline's own database, where every step writes; published to the warehouse by a swap.
+
+    It keeps the warehouse's file name so that the DuckDB catalog name (the file stem) is the same
+    in both files, and anything dbt wrote that names the catalog still resolves after the copy.
+    """
+    explicit = os.environ.get(WORK_DB_ENV)
+    if explicit:
+        return Path(explicit).resolve()
+    warehouse = warehouse_path()
+    return warehouse.parent / ".work" / warehouse.name
+
+
+def point_at(*, warehouse: Path | None = None, sources: Path | None = None) -> None:
+    """Set the environment for this process and the dbt subprocesses it starts."""
+    if sources is not None:
+        os.environ[SOURCES_ENV] = str(Path(sources).resolve())
+    if warehouse is not None:
+        os.environ[WAREHOUSE_ENV] = str(Path(warehouse).resolve())
+        os.environ.pop(WORK_DB_ENV, None)
+    # dbt reads the work database path from the environment (see profiles.yml).
+    os.environ[WORK_DB_ENV] = str(work_db_path())

@@ -1,0 +1,40 @@
+"""Step 1: list candidate pages from every configured source."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import duckdb
+
+from pipelines.sources import DiscoveryProblem, SourcesConfig, discover_all
+from pipelines.warehouse import insert_new_rows
+from pipelines.warehouse.raw_tables import DISCOVERED_URLS
+
+
+@dataclass
+class DiscoveryReport:
+    found: int = 0
+    new: int = 0
+    problems: list[DiscoveryProblem] = field(default_factory=list)
+
+
+def discover_pages(conn: duckdb.DuckDBPyConnection, config: SourcesConfig) -> DiscoveryReport:
+    pages, problems = discover_all(config.sources)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    rows = [
+        {
+            "url": page.url,
+            "source_name": page.source_name,
+            "source_kind": page.source_kind,
+            "local_path": page.local_path,
+            "title": page.title,
+            "discovered_on": now.date(),
+            "discovered_at": now,
+        }
+        for page in pages
+    ]
+    conn.begin()
+    new = insert_new_rows(conn, DISCOVERED_URLS, rows)
+    conn.commit()
+    return DiscoveryReport(found=len(rows), new=new, problems=problems)

@@ -1,0 +1,167 @@
+"""Step 2: get the bytes of every discovered page not stored yet: read saved files, fetch URLs."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from pipelines.fetch import FetchResult, FetchSettings, PoliteFetcher
+from pipelines.warehouse import insert_new_rows
+from pipelines.warehouse.raw_tables import FETCH_LOG, PAGES
+
+# Errors worth another try on a later run; anything else (robots, content type, size) is final.
+RETRYABLE_OUTCOME = "error"
+MAX_RUNS_PER_URL = 3
+COMMIT_EVERY = 50
+
+
+@dataclass
+class FetchReport:
+    wanted: int = 0
+    stored: int = 0
+    outcomes: Counter = field(default_factory=Counter)
+
+
+def fetch_new_pages(conn: duckdb.DuckDBPyConnection, settings: FetchSettings) -> FetchReport:
+    pending = conn.execute(
+        """
+        select d.url, d.source_name, d.source_kind, d.local_path
+        from raw.discovered_urls d
+        where not exists (select 1 from raw.pages p where p.url = d.url)
+          and not exists (select 1 from raw.fetch_log f where f.url = d.url and f.outcome <> ?)
+          and (select count(*) from raw.fetch_log f where f.url = d.url) < ?
+        order by d.url
+        """,
+        [RETRYABLE_OUTCOME, MAX_RUNS_PER_URL],
+    ).fetchall()
+    report = FetchReport(wanted=len(pending))
+    local = [row for row in pending if row[3]]
+    remote = [row for row in pending if not row[3]]
+    source_of = {url: (source_name, kind) for url, source_name, kind, _ in pending}
+
+    results = _read_local(local, settings.max_bytes)
+    if remote:
+        with PoliteFetcher(settings) as fetcher:
+            _store(conn, report, source_of, results)
+            _store(conn, report, source_of, fetcher.fetch_many(url for url, *_ in remote))
+    else:
+        _store(conn, report, source_of, results)
+    return report
+
+
+def _store(conn, report: FetchReport, source_of: dict, results: Iterable[FetchResult]) -> None:
+    pages, attempts = [], []
+    for result in results:
+        report.outcomes[result.outcome] += 1
+        source_name, kind = source_of.get(result.url, (None, None))
+        attempts.append(_attempt_row(result, source_name))
+        if result.outcome == "ok" and result.html is not None:
+            pages.append(_page_row(result, source_name, kind))
+        if len(attempts) >= COMMIT_EVERY:
+            report.stored += _commit(conn, pages, attempts)
+            pages, attempts = [], []
+    report.stored += _commit(conn, pages, attempts)
+
+
+def _commit(conn, pages: list[dict], attempts: list[dict]) -> int:
+    if not attempts:
+        return 0
+    conn.begin()
+    stored = insert_new_rows(conn, PAGES, pages)
+    insert_new_rows(conn, FETCH_LOG, attempts)
+    conn.commit()
+    return stored
+
+
+def _page_row(result: FetchResult, source_name: str | None, kind: str | None) -> dict:
+    encoded = result.html.encode("utf-8")
+    return {
+        "url": result.url,
+        "final_url": result.final_url,
+        "source_name": source_name,
+        "source_kind": kind,
+        "content_sha256": result.content_sha256 or hashlib.sha256(encoded).hexdigest(),
+        "content_type": result.content_type,
+        "charset": result.charset,
+        "bytes": len(encoded),
+        "truncated": result.truncated,
+        "html_gzip": gzip.compress(encoded, compresslevel=3),
+        "fetched_at": _naive_utc(result.fetched_at),
+    }
+
+
+def _attempt_row(result: FetchResult, source_name: str | None) -> dict:
+    return {
+        "attempt_id": uuid.uuid4().hex,
+        "url": result.url,
+        "source_name": source_name,
+        "outcome": result.outcome,
+        "status": result.status,
+        "error": result.error,
+        "final_url": result.final_url,
+        "content_type": result.content_type,
+        "bytes_read": result.bytes_read,
+        "truncated": result.truncated,
+        "attempts": result.attempts,
+        "elapsed_s": result.elapsed_s,
+        "fetched_at": _naive_utc(result.fetched_at),
+    }
+
+
+def _read_local(rows: list[tuple], max_bytes: int) -> Iterator[FetchResult]:
+    """Saved pages go through the same record as fetched ones, so later steps see one kind of page."""
+    for url, _source, _kind, local_path in rows:
+        started = datetime.now(UTC)
+        try:
+            with open(local_path, "rb") as handle:
+                data = handle.read(max_bytes + 1)
+        except OSError as error:
+            yield _local_result(url, started, outcome="error", error=f"unreadable file: {error}")
+            continue
+        truncated = len(data) > max_bytes
+        data = data[:max_bytes]
+        if not data.strip():
+            yield _local_result(url, started, outcome="skipped", error="empty body")
+            continue
+        html = data.decode("utf-8", errors="replace")
+        yield _local_result(
+            url,
+            started,
+            outcome="ok",
+            html=html,
+            bytes_read=len(data),
+            truncated=truncated,
+            final_url=Path(local_path).as_uri(),
+        )
+
+
+def _local_result(url: str, started: datetime, *, outcome: str, error: str | None = None, html: str | None = None,
+                  bytes_read: int = 0, truncated: bool = False, final_url: str | None = None) -> FetchResult:
+    return FetchResult(
+        url=url,
+        final_url=final_url,
+        outcome=outcome,
+        status=None,
+        content_type="text/html" if html is not None else None,
+        charset="utf-8" if html is not None else None,
+        html=html,
+        content_sha256=hashlib.sha256(html.encode("utf-8")).hexdigest() if html is not None else None,
+        bytes_read=bytes_read,
+        truncated=truncated,
+        attempts=1,
+        elapsed_s=(datetime.now(UTC) - started).total_seconds(),
+        error=error,
+        fetched_at=started,
+    )
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
