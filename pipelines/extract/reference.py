@@ -69,6 +69,8 @@ class Reference:
     companies: dict[str, Company]
     divisions: dict[tuple[str, str], Division]
     vague_phrases: list[tuple[str, int, int]]  # longest phrase first
+    vague_regex: re.Pattern = field(repr=False)
+    vague_lookup: dict[str, tuple[int, int]] = field(repr=False)
     approximations: dict[str, Approximation]  # lower-cased qualifier -> rule
     # Names that identify a company without further context: company names and
     # aliases, plus distinctive division names (they imply the parent).
@@ -213,10 +215,14 @@ def build_reference(seeds_dir: Path) -> Reference:
             matchers.append((re.compile(r"(?<![\w&-])(?:" + trie_regex(folded) + r")(?![\w&]|-\w)", re.I), folded, True))
         division_matchers[company] = matchers
 
+    # Longest phrase first, so "several hundred" wins over "hundred".
+    vague_alternatives = "|".join(re.escape(p) for p, _, _ in vague) or r"(?!x)x"
     return Reference(
         companies=companies,
         divisions=divisions,
         vague_phrases=vague,
+        vague_regex=re.compile(rf"(?<![\w-])(?:{vague_alternatives})(?![\w-])", re.I),
+        vague_lookup={p: (lo, hi) for p, lo, hi in vague},
         approximations=_read_approximations(seeds_dir / "approximation_rules.csv"),
         entity_regex=entity_regex,
         entity_lookup=entity_lookup,

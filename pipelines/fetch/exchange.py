@@ -28,6 +28,7 @@ def send(
     max_bytes: int,
     timeout_s: float,
     refuse: Callable[[httpx.Headers], str | None],
+    on_status: Callable[[int], None] = lambda status: None,
 ) -> Reply:
     """GET ``url`` without following redirects.
 
@@ -39,6 +40,9 @@ def send(
     with client.stream("GET", url) as response:
         status = response.status_code
         headers = response.headers
+        # Reported before the body is read, so a body that then times out
+        # still leaves the status on record.
+        on_status(status)
         if not 200 <= status < 300:
             return Reply(url, status, headers)
         refusal = refuse(headers)

@@ -114,6 +114,7 @@ class Navigator:
                     max_bytes=max_bytes,
                     timeout_s=self._limits.timeout_s,
                     refuse=refuse,
+                    on_status=lambda status: setattr(trace, "last_status", status),
                 )
             except RETRYABLE_ERRORS as exc:
                 if trace.retries_left <= 0:
@@ -123,7 +124,6 @@ class Navigator:
             except (UnsupportedEncoding, CorruptBody) as exc:
                 raise Failed(str(exc)) from exc
             else:
-                trace.last_status = reply.status
                 if not is_retryable_status(reply.status) or trace.retries_left <= 0:
                     return reply
                 retry_after = reply.headers.get("retry-after")

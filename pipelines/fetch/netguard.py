@@ -38,10 +38,11 @@ def blocked_kind(ip: IPAddress) -> str | None:
         return "multicast"
     if ip.is_unspecified:
         return "unspecified"
-    if ip.is_private:
-        return "private"
+    # Before is_private, which also covers 240.0.0.0/4 and would hide the better name.
     if ip.is_reserved:
         return "reserved"
+    if ip.is_private:
+        return "private"
     if not ip.is_global:
         # e.g. 100.64.0.0/10 carrier-grade NAT, neither private nor public.
         return "non-public"

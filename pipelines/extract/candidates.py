@@ -1,0 +1,46 @@
+"""One sentence's worth of cut facts, before the article-level merge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from .headcount import Figure
+
+
+@dataclass(frozen=True)
+class Candidate:
+    company: str
+    company_seeded: bool
+    company_explicit: bool  # named in the sentence rather than inherited
+    division: str | None
+    division_known: bool
+    division_path: str | None
+    figure: Figure | None
+    announced_on: date | None
+    date_stated: bool
+    sentence_index: int  # -1 for the title
+    evidence: str
+    evidence_start: int
+    evidence_end: int
+    share_key: tuple[int, int] | None  # (sentence, figure start) when units split one figure
+
+    @property
+    def precision(self) -> int:
+        if self.figure is None:
+            return -1
+        return self.figure.precision
+
+    def has_count(self) -> bool:
+        return self.figure is not None and self.figure.low is not None
+
+    def overlaps(self, other: "Candidate") -> bool:
+        """Figures that could describe the same cut (or at least one is missing)."""
+        a, b = self.figure, other.figure
+        if a is None or b is None:
+            return True
+        if a.low is None or b.low is None:
+            if a.pct is not None and b.pct is not None:
+                return abs(a.pct - b.pct) < 0.51
+            return True
+        return a.low <= b.high and b.low <= a.high

@@ -1,0 +1,213 @@
+"""Decide whether a sentence reports a new job cut.
+
+Three outcomes matter: a new cut (keep), background (a past or cumulative
+figure: drop, or the article's totals get counted again), and everything else
+(hiring, price or rate cuts, strikes...). A sentence can mix a new cut with
+background ("cuts 200 jobs, following the 27,000 removed since 2022"), so
+background is removed clause by clause: the text of background clauses is
+blanked out (same length, so offsets still hold) and only what is left is
+searched for the cut, its figure and its unit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from .dates import find_dates
+
+WORKFORCE_NOUN = (
+    r"(?:(?<!open\s)(?<!unfilled\s)(?<!vacant\s)"
+    r"(?:jobs?(?!\s+(?:openings|postings|listings|growth|market|report|data|numbers|seekers|security|fair|creation|gains|boards?|ads|offers?))|"
+    r"roles|positions|posts|employees|employee|workers|staff(?:ers)?|staffing|headcount|workforce|personnel|"
+    r"(?:staff|team)\s+members|engineers|contractors|managers|recruiters|people|corporate\s+employees))\b"
+)
+_WORKFORCE_RE = re.compile(WORKFORCE_NOUN, re.I)
+
+# Phrases that are a workforce cut by themselves.
+_SELF_TRIGGER = re.compile(
+    r"\b(?:lay(?:s|ing)?[\s-]+off|laid[\s-]+off|layoffs?|lay-offs?|job\s+cuts?|job\s+losses|redundanc(?:y|ies)|"
+    r"reductions?\s+in\s+(?:force|workforce|headcount|staff)|RIFs?|workforce\s+reductions?|headcount\s+reductions?|"
+    r"staff(?:ing)?\s+cuts|job\s+reductions|job\s+eliminations|(?:role|position)\s+eliminations|"
+    r"(?:cut|cuts|cutting|trim|trims|trimmed|trimming|reduce|reduces|reduced|reducing|shrink|shrinks|shrinking|shrank|slash|slashed|slashing)\s+"
+    r"(?:its|their|the\s+company's|our)\s+(?:\w+\s+)?(?:workforce|headcount|staff)|"
+    r"(?:were|was|be|been|being|are|is)\s+let\s+go)\b",
+    re.I,
+)
+# Verbs that need a workforce noun nearby to mean a job cut.
+_CUT_VERB = re.compile(
+    r"\b(?:cut(?:s|ting)?|eliminat(?:e|es|ed|ing)|slash(?:es|ed|ing)?|shed(?:s|ding)?|ax(?:e|es|ed|ing)|"
+    r"trim(?:s|med|ming)?|reduc(?:e|es|ed|ing)|remov(?:e|es|ed|ing)|sack(?:s|ed|ing)?|fir(?:es|ed|ing)|"
+    r"let\s+go|dismiss(?:es|ed|ing)?|downsiz(?:e|es|ed|ing)|lose|loses|losing|lost|reductions?|"
+    r"cuts|eliminations?)\b",
+    re.I,
+)
+# What a cut verb acts on when it is not staff.
+_OTHER_OBJECT = re.compile(
+    r"\s+(?:(?:its|their|the|our|some|back|down|on)\s+)*(?:[\w-]+\s+)?(?:prices?|rates?|production|output|forecasts?|"
+    r"outlook|guidance|costs?|spending|expenses|budgets?|investments?|capex|emissions|stake|dividends?|targets?|"
+    r"price\s+targets?|estimates?|ties|losses|fees|deliveries|orders|shifts|hours|pay|salaries|bonuses|wages|"
+    r"benefits|perks|ties|waste|inventory)\b",
+    re.I,
+)
+
+# Words that put a clause in the past or make it a running total.
+_SCOPE_MARKER = re.compile(
+    r"\b(?:since\s+(?:(?:late|early|mid|the\s+start\s+of|the\s+beginning\s+of|the\s+end\s+of)[\s-]+)?(?:(?:19|20)\d\d|last|the\s+pandemic|then)|"
+    r"so\s+far|to\s+date|in\s+total|all\s+told|altogether|cumulative(?:ly)?|"
+    r"(?:last|previous|prior|past)\s+year|a\s+year\s+(?:ago|earlier)|years?\s+earlier|months\s+earlier|"
+    r"earlier\s+(?:this|that|in\s+the)\s+year|over\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:years?|months)|"
+    r"in\s+the\s+past\s+(?:\w+\s+)?(?:years?|months)|"
+    r"(?:an?|the|its)\s+(?:previous|prior|earlier|initial|first|last)\s+(?:round|wave|batch)|"
+    r"(?:initial|first|earlier|previous|prior|later|past|subsequent)\s+(?:rounds?|waves?)|"
+    r"previously|largest[\s-]ever|biggest[\s-]ever|brings?\s+(?:the|its)\s+(?:\w+\s+)?total|bringing\s+(?:the|its)\s+(?:\w+\s+)?total|"
+    r"brought\s+(?:the|its)\s+(?:\w+\s+)?total|repeated\s+(?:cuts|layoffs|rounds)|rolling\s+(?:layoffs|cuts|workforce)|"
+    r"series\s+of\s+(?:layoffs|cuts)|multiple\s+rounds|several\s+rounds|"
+    r"had\s+(?:already\s+|previously\s+)?(?:cut|laid\s+off|eliminated|shed|slashed|axed)|"
+    r"last\s+(?:January|February|March|April|May|June|July|August|September|October|November|December|spring|summer|fall|autumn|winter))\b",
+    re.I,
+)
+# Words that start a trailing clause about something that happened before.
+_CONNECTOR = re.compile(
+    r"\b(?:follow(?:s|ed|ing)?|comes?\s+after|came\s+after|after\s+(?:it|the|its|a|an|cutting|laying|eliminating|shedding|slashing|previous|earlier|\d)|"
+    r"on\s+top\s+of|in\s+addition\s+to|adding\s+to|adds?\s+to|added\s+to|builds?\s+on|atop)\b",
+    re.I,
+)
+_ELABORATION = re.compile(r"^\s*(?:including|among\s+them|of\s+which|with\s+about|with\s+roughly|mostly|mainly)\b", re.I)
+
+# The sentence as a whole is not about a cut happening.
+_NON_EVENT = re.compile(
+    r"\b(?:no\s+plans?\s+to|not\s+planning|(?:does|did|do|will|would|is|are)\s*(?:not|n't)\s+(?:plan(?:ning)?\s+to\s+|expect(?:ing)?\s+to\s+)?"
+    r"(?:cut|lay|eliminate|reduce|slash|shed|be\s+(?:cut|laid))|won't|ruled\s+out|rules\s+out|rule\s+out|denied|denies|deny|"
+    r"rumou?rs?|speculat\w+|considering|weighing|exploring|mulling|contemplating|"
+    r"strike|strikes|striking|walkout|walk\s+out|walked\s+off|picket\w*|"
+    r"rehir\w+|re-hir\w+|reinstat\w+|recall(?:ed|ing)?\s+(?:\w+\s+)?(?:laid[\s-]off\s+)?workers|"
+    r"hiring\s+freeze|freez\w+\s+hiring|avoid(?:ed|ing)?\s+(?:layoffs|job\s+cuts)|without\s+(?:layoffs|job\s+cuts)|"
+    r"protect\w*\s+(?:jobs|workers))\b",
+    re.I,
+)
+_SPLIT = re.compile(r",\s|;\s*|:\s|\s[—–-]\s|—|\(|\)")
+
+
+@dataclass(frozen=True)
+class Trigger:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class SentenceReading:
+    masked: str  # background clauses blanked out
+    triggers: tuple[Trigger, ...]
+    background: bool  # a cut was mentioned, but only as background
+    non_event: bool
+
+
+def _segments(text: str) -> list[tuple[int, int]]:
+    spans = []
+    start = 0
+    for m in _SPLIT.finditer(text):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def _is_old(text: str, published_on: date | None, stale_days: int) -> bool:
+    if published_on is None:
+        return False
+    for mention in find_dates(text, published_on):
+        if (published_on - mention.when).days > stale_days:
+            return True
+    return False
+
+
+def background_mask(text: str, published_on: date | None, stale_days: int = 60) -> str:
+    """`text` with its background clauses replaced by spaces."""
+    segments = _segments(text)
+    flags = []
+    for start, end in segments:
+        piece = text[start:end]
+        flags.append(bool(_SCOPE_MARKER.search(piece)) or _is_old(piece, published_on, stale_days))
+
+    # Leading "Since 2022," / "Last year," govern the clause after them; a
+    # trailing ", so far" the clause before; "including ..." elaborates on it.
+    for i, (start, end) in enumerate(segments):
+        if not flags[i]:
+            continue
+        piece = text[start:end]
+        bare = not find_triggers(piece) and not re.search(r"\d", _SCOPE_MARKER.sub("", piece))
+        if bare and i == 0 and len(segments) > 1:
+            flags[1] = True
+        elif bare and i == len(segments) - 1 and i > 0:
+            flags[i - 1] = True
+        if _ELABORATION.match(piece) and i > 0:
+            flags[i - 1] = True
+
+    chars = list(text)
+    for (start, end), flag in zip(segments, flags):
+        if flag:
+            chars[start:end] = " " * (end - start)
+    masked = "".join(chars)
+
+    # A connector blanks everything after it in the sentence; one that opens
+    # the sentence ("Following a review, ...") only blanks its own clause.
+    m = _CONNECTOR.search(masked)
+    if m:
+        if not masked[: m.start()].strip():
+            stop = next((end for start, end in segments if end > m.start()), len(masked))
+            masked = masked[: m.start()] + " " * (stop - m.start()) + masked[stop:]
+        else:
+            masked = masked[: m.start()] + " " * (len(masked) - m.start())
+    return masked
+
+
+def find_triggers(text: str) -> list[Trigger]:
+    """Spans where `text` speaks of cutting staff."""
+    found = [Trigger(m.start(), m.end()) for m in _SELF_TRIGGER.finditer(text) if not _is_adjective(text, m)]
+    nouns = [(m.start(), m.end()) for m in _WORKFORCE_RE.finditer(text)]
+    if nouns:
+        for m in _CUT_VERB.finditer(text):
+            if _OTHER_OBJECT.match(text, m.end()):
+                continue
+            if any(_near(m.start(), m.end(), s, e, text) for s, e in nouns):
+                found.append(Trigger(m.start(), m.end()))
+    found.sort(key=lambda t: t.start)
+    return found
+
+
+def _is_adjective(text: str, m: re.Match) -> bool:
+    # "laid-off workers" describes people, it does not report a cut.
+    return bool(re.match(r"laid-off", m.group(0), re.I)) and bool(re.match(r"\s+\w", text[m.end():]))
+
+
+def _near(vs: int, ve: int, ns: int, ne: int, text: str) -> bool:
+    if ns >= ve:  # "cut 650 jobs", "eliminated more roles in ..."
+        gap = text[ve:ns]
+        return len(gap) <= 70 and not re.search(r"[;:]|\b(?:and|but|while)\s+(?:it|the|they|we)\b", gap)
+    gap = text[ne:vs]  # "200 jobs will be cut", "employees were laid off"
+    return len(gap) <= 60 and not re.search(r"[;:]", gap)
+
+
+def read_sentence(text: str, published_on: date | None) -> SentenceReading:
+    raw_triggers = find_triggers(text)
+    if not raw_triggers:
+        return SentenceReading(text, (), False, False)
+    masked = background_mask(text, published_on)
+    triggers = tuple(find_triggers(masked))
+    non_event = bool(_NON_EVENT.search(masked if triggers else text))
+    if triggers and _generic_musing(masked, triggers[0]):
+        triggers = ()
+    return SentenceReading(masked, triggers, background=not triggers and not non_event, non_event=non_event)
+
+
+def _generic_musing(text: str, trigger: Trigger) -> bool:
+    # "Trimming staff there is not a cost play": a gerund opening the sentence
+    # talks about cutting in general, not about a cut that happened.
+    head = text[: trigger.end].lstrip()
+    return bool(re.match(r"(?:Cutting|Trimming|Eliminating|Reducing|Slashing|Shedding|Laying\s+off)\b", head)) and not re.search(
+        r"\d", text
+    )

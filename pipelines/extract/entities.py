@@ -1,0 +1,218 @@
+"""Who is cutting: the company and the unit inside it.
+
+Seeded names are recognised through their aliases; a business that belongs to
+a parent (AWS, Instagram, Activision Blizzard) resolves to the parent with the
+business as its division. Companies missing from the seed are taken from the
+grammatical subject of the cut ("Zephyr Robotics said it would cut...").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .reference import Reference
+
+# Capitalised words that open sentences, name people's roles, places, media or
+# time, and so are never a company on their own.
+_NOT_NAMES = frozenset(
+    """
+    the a an in on at for after before as but and or so yet if when while since despite although though because
+    meanwhile however also separately still now today yesterday earlier later last next this that these those
+    it its it's they their them we our us he she his her i you my according amid among about nearly roughly
+    around some more most many all both each every other another several hundreds thousands dozens
+    layoffs layoff cuts jobs job staff employees employee workers worker people executives analysts investors
+    officials sources shares stock company firm business unit division team group organization department
+    ceo cfo coo cto chief executive officer president vice senior director head manager spokesperson spokesman
+    spokeswoman chairman founder mr mr. ms ms. mrs mrs. dr dr. sir
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday
+    u.s. us u.s u.k. uk america american europe european china chinese india indian japan germany
+    california washington seattle texas york london silicon valley wall street
+    reuters bloomberg cnbc ap afp axios techcrunch wsj verge insider information times journal post
+    q1 q2 q3 q4 ai genai covid-19 covid pandemic internal email memo blog statement linkedin-post
+    read more related advertisement update updated breaking exclusive report reports
+    """.split()
+)
+_LEGAL_SUFFIX = re.compile(
+    r"(?:,?\s+(?:Inc|Corp|Corporation|Co|Ltd|Limited|LLC|L\.L\.C|PLC|plc|AG|SE|NV|N\.V|S\.A|SA|GmbH|Holdings?)\.?)+$"
+)
+_NAME_RUN = re.compile(r"(?<![\w&'.-])[A-Z][\w&'’.-]*(?:(?:\s+(?:&\s+|of\s+|de\s+)?)[A-Z][\w&'’.-]*)*")
+
+_ANAPHOR = re.compile(
+    r"\b(?:it|we|they|(?:the|this|that)\s+(?:[\w-]+\s+){0,3}?(?:company|firm|giant|retailer|automaker|carmaker|"
+    r"chipmaker|maker|bank|lender|conglomerate|startup|streamer|studio|publisher|operator|carrier|insurer|airline|"
+    r"manufacturer|e-tailer|marketplace|platform|provider|owner|employer|group|behemoth|titan|juggernaut))\b",
+    re.I,
+)
+_GENERIC_SUBJECT = re.compile(
+    r"\b(?:companies|firms|employers|businesses|startups|banks|automakers|retailers|tech\s+giants|industry|sector|"
+    r"economy|economists|analysts|challenger|the\s+government|agencies|federal)\b",
+    re.I,
+)
+# Words after which a unit name sits in "unit position".
+_UNIT_WORD = r"(?:division|unit|team|group|organization|organisation|org|department|dept\.?|business|segment|arm|subsidiary|studio)s?"
+_UNIT_AFTER_NEAR = re.compile(rf"(?:\s+(?:\([A-Z]{{2,6}}\)|[\w&'-]+|and)){{0,3}}?\s+{_UNIT_WORD}\b", re.I)
+_POSITION_BEFORE = re.compile(
+    r"(?:\b(?:its|the|their|our|in|at|from|within|across|inside|to|targeting|targeted|affecting|affected|hitting|hit|"
+    r"including|impacting|impacted|of)|[A-Z][\w&.-]*'s)\s+$",
+    re.I,
+)
+_UNKNOWN_UNIT = re.compile(
+    rf"(?:\b(?:its|the|their|our)\s+|[A-Z][\w&.-]*'s\s+)"
+    rf"(?P<name>[A-Z][\w&.'-]*(?:(?:\s+|,\s+|\s+and\s+|\s+&\s+|\s+of\s+)[A-Z][\w&.'-]*){{0,5}})"
+    rf"(?:\s+\([A-Z]{{2,6}}\))?\s+(?P<unit>{_UNIT_WORD})\b",
+)
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    company: str | None  # None for an anaphor ("the company")
+    division: str | None = None
+    seeded: bool = False
+    anaphor: str | None = None
+
+
+@dataclass(frozen=True)
+class DivisionHit:
+    start: int
+    end: int
+    name: str
+    known: bool  # from the divisions seed
+
+
+def clean_company_name(raw: str) -> str:
+    name = raw.strip().replace("’", "'")
+    name = re.sub(r"'s?$", "", name)
+    name = _LEGAL_SUFFIX.sub("", name).strip(" ,.")
+    name = re.sub(r"^(?:The)\s+", "", name)
+    return name
+
+
+def seeded_mentions(text: str, ref: Reference) -> list[Mention]:
+    out = []
+    for m in ref.entity_regex.finditer(text):
+        company, division = ref.entity_lookup[m.group(0)]
+        out.append(Mention(m.start(), m.end(), company, division, seeded=True))
+    return out
+
+
+def unseeded_mentions(text: str, taken: list[tuple[int, int]]) -> list[Mention]:
+    out = []
+    for m in _NAME_RUN.finditer(text):
+        if any(not (m.end() <= s or m.start() >= e) for s, e in taken):
+            continue
+        tokens = m.group(0).split()
+        offset = 0
+        while tokens and tokens[0].lower().strip("'’") in _NOT_NAMES:
+            offset += len(tokens[0]) + 1
+            tokens = tokens[1:]
+        name = clean_company_name(" ".join(tokens))
+        if not name or all(t.lower().strip(".,'’") in _NOT_NAMES for t in name.split()):
+            continue
+        if len(name) < 2 or name.isdigit():
+            continue
+        start = m.start() + m.group(0).find(tokens[0]) if tokens else m.start()
+        out.append(Mention(start, m.end(), name))
+    return out
+
+
+def anaphor_mentions(text: str) -> list[Mention]:
+    return [Mention(m.start(), m.end(), None, anaphor=m.group(0).lower()) for m in _ANAPHOR.finditer(text)]
+
+
+def _nearest_named_before(mentions: list[Mention], pos: int, seeded_only: bool) -> Mention | None:
+    best = None
+    for mention in mentions:
+        if mention.anaphor or mention.end > pos or (seeded_only and not mention.seeded):
+            continue
+        if best is None or mention.end > best.end:
+            best = mention
+    return best
+
+
+def resolve_subject(text: str, masked: str, trigger_start: int, ref: Reference) -> tuple[Mention | None, bool]:
+    """(who is cutting, needs_context). needs_context means the sentence
+    points back at a company named elsewhere ("the company", "it")."""
+    seeded = seeded_mentions(masked, ref)
+    taken = [(m.start, m.end) for m in seeded]
+    named = seeded + unseeded_mentions(masked, taken)
+    anaphors = [a for a in anaphor_mentions(masked) if not any(a.start < m.end and m.start < a.end for m in named)]
+    candidates = named + anaphors
+
+    before = [c for c in candidates if c.end <= trigger_start]
+    if before:
+        nearest = max(before, key=lambda c: c.end)
+        if nearest.anaphor is None:
+            return nearest, False
+        # "Zephyr said it would cut": "it" is the company just named.
+        # "Andy Jassy said the company would cut": a person, not the company.
+        earlier = _nearest_named_before(named, nearest.start, seeded_only=nearest.anaphor != "it")
+        if earlier is not None:
+            return earlier, False
+        if nearest.anaphor in ("they",) and _GENERIC_SUBJECT.search(masked[:trigger_start]):
+            return None, False
+        return None, True
+    if _GENERIC_SUBJECT.search(masked[:trigger_start]):
+        return None, False
+    for c in sorted(candidates, key=lambda c: c.start):
+        if c.anaphor is not None:
+            return None, True
+        if c.seeded:
+            return c, False
+        # After the cut, an unknown name must be where the cut happens:
+        # "layoffs at Zephyr", "Zephyr's layoffs".
+        before_text = masked[max(0, c.start - 12) : c.start]
+        if re.search(r"\b(?:at|from|of|by|within)\s+$", before_text) or masked[c.end : c.end + 2] in ("'s", "’s"):
+            return c, False
+    return None, True
+
+
+def find_divisions(masked: str, company: str, ref: Reference, subject: Mention | None) -> list[DivisionHit]:
+    """Units of `company` named in the (background-free) sentence, most
+    specific only: a unit disappears when one of its sub-units is named."""
+    hits: list[DivisionHit] = []
+    for regex, lookup, folded in ref.division_matchers.get(company, ()):
+        for m in regex.finditer(masked):
+            surface = m.group(0)
+            name = lookup[surface.lower() if folded else surface]
+            if not _in_unit_position(masked, m.start(), m.end(), surface):
+                continue
+            hits.append(DivisionHit(m.start(), m.end(), name, True))
+    if subject is not None and subject.division and subject.company == company:
+        hits.append(DivisionHit(subject.start, subject.end, subject.division, True))
+
+    company_aliases = {company.lower(), *(a.lower() for a in ref.companies[company].aliases)} if company in ref.companies else {company.lower()}
+    for m in _UNKNOWN_UNIT.finditer(masked):
+        start, end = m.start("name"), m.end("name")
+        if any(not (end <= h.start or start >= h.end) for h in hits):
+            continue
+        name = m.group("name").strip(" ,")
+        if name.lower() in company_aliases or name.lower() in _NOT_NAMES or ref.entity_regex.fullmatch(name):
+            continue
+        hits.append(DivisionHit(start, end, name, False))
+
+    names = {h.name for h in hits if h.known}
+    drop = set()
+    for name in names:
+        drop.update(ref.ancestors(company, name))
+    seen: set[str] = set()
+    result = []
+    for hit in sorted(hits, key=lambda h: h.start):
+        if hit.name in drop or hit.name in seen:
+            continue
+        seen.add(hit.name)
+        result.append(hit)
+    return result
+
+
+def _in_unit_position(text: str, start: int, end: int, surface: str) -> bool:
+    # Proper names ("Reality Labs", "AWS") stand on their own; ordinary words
+    # ("devices", "retail") only count where a unit is being named.
+    if surface[:1].isupper() and not (start == 0 or text[:start].rstrip().endswith((".", '"'))):
+        return True
+    if _POSITION_BEFORE.search(text[max(0, start - 40) : start]):
+        return True
+    return bool(_UNIT_AFTER_NEAR.match(text, end)) or bool(re.match(rf"\s+{_UNIT_WORD}\b", text[end:], re.I))

@@ -1,0 +1,225 @@
+"""Article in, job-cut facts out."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from .candidates import Candidate
+from .classify import read_sentence
+from .dates import announced_on, first_absolute_date
+from .entities import DivisionHit, Mention, find_divisions, resolve_subject, seeded_mentions, unseeded_mentions
+from .headcount import Figure, find_figures, with_base
+from .merge import merge_candidates
+from .model import CutFact
+from .reference import Reference, load_reference
+from .sentences import Sentence, split_sentences
+
+log = logging.getLogger(__name__)
+
+# Past this, the rest of a page is comments, link lists or a runaway scrape;
+# a news report states its cut well before.
+MAX_CHARS = 200_000
+
+# Typographic characters mapped to ASCII one for one, so offsets survive.
+_NORMALISE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
+                            "\u00a0": " ", "\u2009": " ", "\u202f": " "})
+# How far back (in sentences) "the company" may reach for a name.
+_RECENT_SENTENCES = 2
+
+
+@dataclass
+class _Article:
+    text: str
+    sentences: list[Sentence]
+    published_on: date | None
+    ref: Reference
+    fallback_date: date | None = None
+    title_subject: Mention | None = None
+    dominant: str | None = None
+    recent: list[tuple[int, str]] = field(default_factory=list)  # (sentence index, company) as read
+    _bases: list[tuple[int, int]] | None = None  # (offset, workforce size)
+
+    def workforce_base(self, offset: int) -> int | None:
+        if self._bases is None:
+            self._bases = []
+            for s in self.sentences:
+                for fig in find_figures(s.text, self.ref):
+                    if fig.role == "base" and fig.low:
+                        self._bases.append((s.start + fig.start, fig.low))
+        before = [b for b in self._bases if b[0] <= offset]
+        if before:
+            return before[-1][1]
+        return self._bases[0][1] if self._bases else None
+
+
+def extract_cuts(text: str, *, title: str | None = None, published_on: date | None = None,
+                 reference: Reference | None = None) -> list[CutFact]:
+    try:
+        if not isinstance(text, str):
+            return []
+        if title is not None and not isinstance(title, str):
+            title = None
+        if published_on is not None and not isinstance(published_on, date):
+            published_on = None
+        return _extract(text, title, published_on, reference or load_reference())
+    except Exception:  # the pipeline must keep going on one bad page
+        log.exception("extract_cuts failed; returning no facts")
+        return []
+
+
+def _extract(text: str, title: str | None, published_on: date | None, ref: Reference) -> list[CutFact]:
+    text = text[:MAX_CHARS]
+    norm = text.translate(_NORMALISE)
+    article = _Article(text=norm, sentences=split_sentences(norm), published_on=published_on, ref=ref)
+    if published_on is None:
+        article.fallback_date = first_absolute_date(norm)
+    counts = Counter(m.company for m in seeded_mentions(norm, ref))
+    article.dominant = counts.most_common(1)[0][0] if counts else None
+
+    candidates: list[Candidate] = []
+    norm_title = (title or "").translate(_NORMALISE).strip()[:1000]
+    if norm_title:
+        at = norm.find(norm_title)
+        span = (at, at + len(norm_title)) if at >= 0 else (0, 0)
+        title_sentence = Sentence(span[0], span[1], norm_title)
+        article.title_subject = _title_subject(norm_title, ref)
+        candidates += _read(article, title_sentence, -1, evidence=(title or "").strip()[:1000])
+
+    for index, sentence in enumerate(article.sentences):
+        for m in seeded_mentions(sentence.text, ref):
+            article.recent.append((index, m.company))
+        if sentence.text == norm_title:
+            continue  # the headline repeated as the first line
+        candidates += _read(article, sentence, index, evidence=text[sentence.start:sentence.end])
+    return merge_candidates(candidates, ref)
+
+
+def _title_subject(title: str, ref: Reference) -> Mention | None:
+    reading = read_sentence(title, None)
+    if reading.triggers:
+        subject, _ = resolve_subject(title, reading.masked, reading.triggers[0].start, ref)
+        if subject is not None:
+            return subject
+    seeded = seeded_mentions(title, ref)
+    if seeded:
+        return seeded[0]
+    return None
+
+
+def _context_company(article: _Article, index: int) -> Mention | None:
+    for seen_at, company in reversed(article.recent):
+        if seen_at < index - _RECENT_SENTENCES:
+            break
+        if seen_at <= index:
+            return Mention(-1, -1, company, None, seeded=True)
+    if article.title_subject is not None:
+        return article.title_subject
+    if article.dominant:
+        return Mention(-1, -1, article.dominant, None, seeded=True)
+    return None
+
+
+def _read(article: _Article, sentence: Sentence, index: int, evidence: str) -> list[Candidate]:
+    ref = article.ref
+    reading = read_sentence(sentence.text, article.published_on)
+    if not reading.triggers or reading.non_event:
+        return []
+    masked = reading.masked
+    trigger = reading.triggers[0]
+
+    subject, needs_context = resolve_subject(sentence.text, masked, trigger.start, ref)
+    explicit = subject is not None
+    inherited_division = None
+    if subject is None:
+        if not needs_context:
+            return []
+        subject = _context_company(article, index)
+        if subject is None:
+            return []
+        inherited_division = subject.division
+        subject = Mention(-1, -1, subject.company, None, seeded=subject.seeded)
+    company = subject.company
+    if not explicit and index >= 0:
+        article.recent.append((index, company))
+    elif explicit and not subject.seeded and index >= 0:
+        article.recent.append((index, company))
+
+    divisions = find_divisions(masked, company, ref, subject)
+    if not divisions and inherited_division:
+        divisions = [DivisionHit(-1, -1, inherited_division, True)]
+
+    figures = [f for f in find_figures(masked, ref) if f.role == "count"]
+    figures = _fold_percentages(figures, article, sentence.start, ref)
+
+    when, stated = announced_on(masked, article.published_on)
+    if when is None:
+        when = article.fallback_date
+
+    pairs = _pair(divisions, figures, trigger.start)
+    shared = len(pairs) > 1 and len({id(f) for _, f in pairs if f is not None}) == 1 and pairs[0][1] is not None
+    out = []
+    for hit, fig in pairs:
+        known = hit is not None and hit.known
+        path = None
+        if hit is not None:
+            path = ref.division_path(company, hit.name) if known else _unknown_path(subject, hit.name)
+        out.append(Candidate(
+            company=company,
+            company_seeded=company in ref.companies,
+            company_explicit=explicit,
+            division=hit.name if hit else None,
+            division_known=known,
+            division_path=path,
+            figure=fig,
+            announced_on=when,
+            date_stated=stated,
+            sentence_index=index,
+            evidence=evidence,
+            evidence_start=sentence.start,
+            evidence_end=sentence.end,
+            share_key=(index, fig.start) if shared and fig is not None else None,
+        ))
+    return out
+
+
+def _unknown_path(subject: Mention, name: str) -> str:
+    # An unlisted team inside a listed business ("AWS's Payments Platform group").
+    return f"{subject.division} > {name}" if subject.division else name
+
+
+def _fold_percentages(figures: list[Figure], article: _Article, offset: int, ref: Reference) -> list[Figure]:
+    """Join "10,000 jobs, or 13% of its workforce" into one figure and work
+    out bare percentages from the workforce size stated elsewhere."""
+    counts = [f for f in figures if f.low is not None]
+    pcts = [f for f in figures if f.low is None and f.pct is not None]
+    if counts and pcts:
+        if len(counts) == 1:
+            c = counts[0]
+            return [Figure(c.start, c.end, c.low, c.high, c.text, pct=c.pct if c.pct is not None else pcts[0].pct,
+                           precision=c.precision, role=c.role, base=c.base)]
+        return counts
+    if pcts:
+        base = article.workforce_base(offset + pcts[0].start)
+        return [with_base(p, base, ref) if base else p for p in pcts]
+    return counts
+
+
+def _pair(divisions: list[DivisionHit], figures: list[Figure], anchor: int) -> list[tuple[DivisionHit | None, Figure | None]]:
+    if not figures:
+        return [(d, None) for d in divisions] or [(None, None)]
+    if len(figures) == 1:
+        return [(d, figures[0]) for d in divisions] or [(None, figures[0])]
+    if not divisions:
+        return [(None, min(figures, key=lambda f: abs(f.start - anchor)))]
+    # Several figures and several units: each unit takes the figure stated
+    # just before it ("cut 100 jobs in Alexa and 200 in Twitch"), or the
+    # first one after it.
+    pairs = []
+    for d in divisions:
+        before = [f for f in figures if f.start < d.start]
+        fig = before[-1] if before else next((f for f in figures if f.start > d.start), figures[0])
+        pairs.append((d, fig))
+    return pairs

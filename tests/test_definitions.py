@@ -1,0 +1,37 @@
+import dagster as dg
+
+
+def test_definitions_load_with_python_and_dbt_assets_in_one_graph():
+    from pipelines.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
+    assert {"raw/discovered_urls", "raw/pages", "raw/articles", "raw/cut_mentions", "warehouse"} <= keys
+    assert {"stg_articles", "int_cut_events", "fct_cuts", "fct_cuts_by_division_quarter", "dim_companies"} <= keys
+
+    # dbt's source raw.articles is the very asset the cleaning step materializes.
+    stg_articles = graph.get(dg.AssetKey("stg_articles"))
+    assert dg.AssetKey(["raw", "articles"]) in stg_articles.parent_keys
+    assert dg.AssetKey(["raw", "pages"]) in graph.get(dg.AssetKey(["raw", "articles"])).parent_keys
+    assert dg.AssetKey("fct_cuts") in graph.get(dg.AssetKey("warehouse")).parent_keys
+
+    # dbt tests surface as asset checks.
+    check_names = {check.name for check in graph.asset_check_keys}
+    assert "unique_fct_cuts_cut_id" in check_names
+
+    job = defs.resolve_job_def("layoffs_job")
+    assert job is not None
+    schedule = defs.resolve_schedule_def("daily_refresh")
+    assert schedule.cron_schedule == "0 6 * * *"
+    assert schedule.job_name == "layoffs_job"
+
+
+def test_dbt_assets_are_grouped_by_layer():
+    from pipelines.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    assert graph.get(dg.AssetKey("stg_articles")).group_name == "staging"
+    assert graph.get(dg.AssetKey("int_cut_events")).group_name == "intermediate"
+    assert graph.get(dg.AssetKey("fct_cuts")).group_name == "marts"
+    assert graph.get(dg.AssetKey("companies")).group_name == "reference"
+    assert graph.get(dg.AssetKey(["raw", "articles"])).group_name == "ingest"
