@@ -1,7 +1,5 @@
 """dbt models, seeds and tests as Dagster assets and asset checks."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from typing import Any
 
@@ -9,7 +7,6 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from pipelines.dbt_project import layoffs_dbt_project
-
 
 class LayoffsDbtTranslator(DagsterDbtTranslator):
     """Groups dbt nodes by warehouse layer, so the asset graph reads raw -> staging -> marts."""
@@ -21,7 +18,6 @@ class LayoffsDbtTranslator(DagsterDbtTranslator):
             return spec
         layer = "reference" if node.get("resource_type") == "seed" else (node.get("fqn") or ["", "models"])[1]
         return spec.replace_attributes(group_name=layer)
-
 
 @dbt_assets(
     manifest=layoffs_dbt_project.manifest_path,

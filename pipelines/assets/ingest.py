@@ -1,8 +1,6 @@
 """The Python half of the lineage: discover, fetch, clean, extract. Each writes `raw` tables in
 the work database, which dbt then reads as sources (same asset keys, so one lineage graph)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import dagster as dg
@@ -25,13 +23,11 @@ CLEANED_PAGES = dg.AssetKey(["raw", "cleaned_pages"])
 CUT_MENTIONS = dg.AssetKey(["raw", "cut_mentions"])
 EXTRACTION_LOG = dg.AssetKey(["raw", "extraction_log"])
 
-
 def _load_sources(layout: PipelineLayout):
     try:
         return load_sources(Path(layout.sources_path))
     except SourceError as error:
         raise dg.Failure(description=str(error)) from error
-
 
 @dg.asset(
     key=DISCOVERED_URLS,
@@ -49,7 +45,6 @@ def discovered_urls(context: dg.AssetExecutionContext, layout: PipelineLayout, w
     return dg.MaterializeResult(
         metadata={"found": report.found, "new": report.new, "problems": len(report.problems)}
     )
-
 
 @dg.multi_asset(
     specs=[
@@ -69,7 +64,6 @@ def fetched_pages(context: dg.AssetExecutionContext, layout: PipelineLayout, wor
         asset_key=FETCH_LOG, metadata={"attempts": report.wanted, **{k: v for k, v in report.outcomes.items()}}
     )
 
-
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(ARTICLES, deps=[PAGES], description="Article text and metadata, one trafilatura call per page."),
@@ -83,7 +77,6 @@ def cleaned_articles(context: dg.AssetExecutionContext, layout: PipelineLayout, 
         report = clean_new_pages(conn, workers=layout.worker_count())
     yield dg.MaterializeResult(asset_key=ARTICLES, metadata={"new_articles": report.outcomes.get("article", 0)})
     yield dg.MaterializeResult(asset_key=CLEANED_PAGES, metadata={"pages": report.pages, **dict(report.outcomes)})
-
 
 @dg.multi_asset(
     specs=[

@@ -1,7 +1,5 @@
 """The last step: replace the analysts' warehouse with the freshly built work database."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import dagster as dg
@@ -9,7 +7,6 @@ import dagster as dg
 from pipelines.assets.dbt import layoffs_dbt_models
 from pipelines.resources import PipelineLayout, WorkDatabase
 from pipelines.warehouse import publish_warehouse
-
 
 @dg.asset(
     key="warehouse",
