@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 from dataclasses import dataclass
 
@@ -25,7 +27,9 @@ def run_pipeline(verbose: bool = False) -> RunOutcome:
     job = build_definitions().resolve_job_def("layoffs_job")
     log_level = "INFO" if verbose else "WARNING"
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    with instance:
+    # dagster-dbt echoes every dbt log line to stdout; keep it for --verbose, where it helps.
+    dbt_echo = contextlib.nullcontext() if verbose else contextlib.redirect_stdout(io.StringIO())
+    with instance, dbt_echo:
         result = job.execute_in_process(
             instance=instance,
             run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},

@@ -1,3 +1,5 @@
+{{ config(meta={"dagster": {"ref": {"name": "fct_cuts"}}}) }}
+
 -- source_count and source_urls in fct_cuts must agree with the per-source rows in fct_cut_sources.
 with per_event as (
     select cut_id, count(*) as sources from {{ ref('fct_cut_sources') }} group by cut_id
