@@ -32,7 +32,8 @@ _SELF_TRIGGER = re.compile(
     r"staff(?:ing)?\s+cuts|job\s+reductions|job\s+eliminations|(?:role|position)\s+eliminations|"
     r"(?:cut|cuts|cutting|trim|trims|trimmed|trimming|reduce|reduces|reduced|reducing|shrink|shrinks|shrinking|shrank|slash|slashed|slashing)\s+"
     r"(?:its|their|the\s+company's|our)\s+(?:\w+\s+)?(?:workforce|headcount|staff)|"
-    r"(?:were|was|be|been|being|are|is)\s+let\s+go)\b",
+    r"(?:were|was|be|been|being|are|is)\s+let\s+go|"
+    r"(?<![$€£\d.,])\d[\d,.]*(?:\s?(?:million|thousand|k))?\s+(?:job\s+)?(?:cuts|reductions|eliminations))\b",
     re.I,
 )
 # Verbs that need a workforce noun nearby to mean a job cut.
@@ -54,8 +55,12 @@ _OTHER_OBJECT = re.compile(
 
 # Words that put a clause in the past or make it a running total.
 _SCOPE_MARKER = re.compile(
-    r"\b(?:since\s+(?:(?:late|early|mid|the\s+start\s+of|the\s+beginning\s+of|the\s+end\s+of)[\s-]+)?(?:(?:19|20)\d\d|last|the\s+pandemic|then)|"
-    r"so\s+far|to\s+date|in\s+total|all\s+told|altogether|cumulative(?:ly)?|"
+    r"\b(?:since\s+(?:(?:late|early|mid|the\s+start\s+of|the\s+beginning\s+of|the\s+end\s+of)[\s-]+)?"
+    r"(?:(?:19|20)\d\d|last|the\s+pandemic|then|(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+(?:19|20)\d\d)|"
+    r"so\s+far|to\s+date|cumulative(?:ly)?|(?:a|the)\s+combined|combined\s+total|between\s+them|"
+    r"(?:in|over|across)\s+(?:two|three|four|five|several|multiple|successive|\d+)\s+(?:\w+\s+)?rounds|"
+    r"the\s+(?:two|three|four|five|several)\s+(?:\w+\s+)?rounds|at\s+the\s+time|"
+    r"(?:has|have|had)\s+already|already\s+(?:cut|laid|eliminated|shed|slashed)|"
     r"(?:last|previous|prior|past)\s+year|a\s+year\s+(?:ago|earlier)|years?\s+earlier|months\s+earlier|"
     r"earlier\s+(?:this|that|in\s+the)\s+year|over\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:years?|months)|"
     r"in\s+the\s+past\s+(?:\w+\s+)?(?:years?|months)|"
@@ -70,11 +75,21 @@ _SCOPE_MARKER = re.compile(
 )
 # Words that start a trailing clause about something that happened before.
 _CONNECTOR = re.compile(
-    r"\b(?:follow(?:s|ed|ing)?|comes?\s+after|came\s+after|after\s+(?:it|the|its|a|an|cutting|laying|eliminating|shedding|slashing|previous|earlier|\d)|"
+    r"\b(?:follow(?:s|ed|ing)?(?!\s+(?:on|suit|with|by|up|through)\b)|"
+    r"(?:come|comes|came|coming|landed|lands|arrive[sd]?)\s+(?:[\w$,-]+\s+){0,4}?(?:after|on\s+the\s+heels\s+of)|"
+    r"after\s+(?:cutting|laying\s+off|eliminating|shedding|slashing|axing|"
+    r"(?:a|an|the|its|their)\s+(?:[\w-]+\s+){0,2}?(?:round|wave|cuts|layoffs|reductions|restructuring|cut))|"
     r"on\s+top\s+of|in\s+addition\s+to|adding\s+to|adds?\s+to|added\s+to|builds?\s+on|atop)\b",
     re.I,
 )
+# Totals words that only mean "running total" next to a perfect tense or a
+# second marker; alone they often just size the group being cut ("the
+# Supercharger group, some 500 employees in total").
+_WEAK_SCOPE = re.compile(r"\b(?:in\s+total|all\s+told|altogether|in\s+all|together)\b", re.I)
+_PERFECT = re.compile(r"\b(?:has|have|had)\s+(?:\w+\s+)?(?:cut|laid|eliminated|shed|slashed|removed|let|reduced|made|announced)\b", re.I)
 _ELABORATION = re.compile(r"^\s*(?:including|among\s+them|of\s+which|with\s+about|with\s+roughly|mostly|mainly)\b", re.I)
+# Clauses that continue the one before them and share its time frame.
+_CONTINUATION = re.compile(r"^\s*(?:when|which|who|where|in\s+which|during\s+which|as\s+it|and\s+(?:it|then))\b", re.I)
 
 # The sentence as a whole is not about a cut happening.
 _NON_EVENT = re.compile(
@@ -84,6 +99,8 @@ _NON_EVENT = re.compile(
     r"strike|strikes|striking|walkout|walk\s+out|walked\s+off|picket\w*|"
     r"rehir\w+|re-hir\w+|reinstat\w+|recall(?:ed|ing)?\s+(?:\w+\s+)?(?:laid[\s-]off\s+)?workers|"
     r"hiring\s+freeze|freez\w+\s+hiring|avoid(?:ed|ing)?\s+(?:layoffs|job\s+cuts)|without\s+(?:layoffs|job\s+cuts)|"
+    r"(?:rather|other)\s+than\s+(?:layoffs|job\s+cuts|cuts)|instead\s+of\s+(?:layoffs|job\s+cuts|cutting)|"
+    r"could\s+(?:run|reach|total|climb|rise|top|exceed|affect)|as\s+high\s+as|"
     r"protect\w*\s+(?:jobs|workers))\b",
     re.I,
 )
@@ -129,9 +146,11 @@ def background_mask(text: str, published_on: date | None, stale_days: int = 60) 
     """`text` with its background clauses replaced by spaces."""
     segments = _segments(text)
     flags = []
+    strong = bool(_SCOPE_MARKER.search(text))
     for start, end in segments:
         piece = text[start:end]
-        flags.append(bool(_SCOPE_MARKER.search(piece)) or _is_old(piece, published_on, stale_days))
+        weak = bool(_WEAK_SCOPE.search(piece)) and (strong or bool(_PERFECT.search(piece)))
+        flags.append(bool(_SCOPE_MARKER.search(piece)) or weak or _is_old(piece, published_on, stale_days))
 
     # Leading "Since 2022," / "Last year," govern the clause after them; a
     # trailing ", so far" the clause before; "including ..." elaborates on it.
@@ -139,13 +158,17 @@ def background_mask(text: str, published_on: date | None, stale_days: int = 60) 
         if not flags[i]:
             continue
         piece = text[start:end]
-        bare = not find_triggers(piece) and not re.search(r"\d", _SCOPE_MARKER.sub("", piece))
+        undated = re.sub(r"\b(?:19|20)\d\d\b|\b\d{1,2}(?:st|nd|rd|th)?\b", "", _SCOPE_MARKER.sub("", piece))
+        bare = not find_triggers(piece) and not re.search(r"\d", undated)
         if bare and i == 0 and len(segments) > 1:
             flags[1] = True
         elif bare and i == len(segments) - 1 and i > 0:
             flags[i - 1] = True
         if _ELABORATION.match(piece) and i > 0:
             flags[i - 1] = True
+    for i in range(1, len(segments)):
+        if flags[i - 1] and not flags[i] and _CONTINUATION.match(text[segments[i][0] : segments[i][1]]):
+            flags[i] = True
 
     chars = list(text)
     for (start, end), flag in zip(segments, flags):
@@ -184,12 +207,19 @@ def _is_adjective(text: str, m: re.Match) -> bool:
     return bool(re.match(r"laid-off", m.group(0), re.I)) and bool(re.match(r"\s+\w", text[m.end():]))
 
 
+_PASSIVE_GAP = re.compile(
+    r"^(?:\s*|(?:\s+[\w,'-]+){0,6}?\s+(?:will\s+be|would\s+be|to\s+be|are|were|is|was|be|been|being|"
+    r"had\s+been|have\s+been|has\s+been|get|got|getting)(?:\s+\w+ly)?\s+)$",
+    re.I,
+)
+
+
 def _near(vs: int, ve: int, ns: int, ne: int, text: str) -> bool:
     if ns >= ve:  # "cut 650 jobs", "eliminated more roles in ..."
         gap = text[ve:ns]
         return len(gap) <= 70 and not re.search(r"[;:]|\b(?:and|but|while)\s+(?:it|the|they|we)\b", gap)
-    gap = text[ne:vs]  # "200 jobs will be cut", "employees were laid off"
-    return len(gap) <= 60 and not re.search(r"[;:]", gap)
+    gap = text[ne:vs]  # "200 jobs will be cut", "staff reductions"
+    return bool(_PASSIVE_GAP.match(gap))
 
 
 def read_sentence(text: str, published_on: date | None) -> SentenceReading:

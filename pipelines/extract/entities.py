@@ -42,7 +42,8 @@ _NAME_RUN = re.compile(r"(?<![\w&'.-])[A-Z][\w&'’.-]*(?:(?:\s+(?:&\s+|of\s+|de
 _ANAPHOR = re.compile(
     r"\b(?:it|we|they|(?:the|this|that)\s+(?:[\w-]+\s+){0,3}?(?:company|firm|giant|retailer|automaker|carmaker|"
     r"chipmaker|maker|bank|lender|conglomerate|startup|streamer|studio|publisher|operator|carrier|insurer|airline|"
-    r"manufacturer|e-tailer|marketplace|platform|provider|owner|employer|group|behemoth|titan|juggernaut))\b",
+    r"manufacturer|e-tailer|marketplace|platform|provider|owner|employer|group|behemoth|titan|juggernaut|service|"
+    r"network|app|parent|developer|outlet|newspaper|broadcaster|bank|lender|insurer|chain|brand|operator))\b",
     re.I,
 )
 _GENERIC_SUBJECT = re.compile(
@@ -123,51 +124,71 @@ def anaphor_mentions(text: str) -> list[Mention]:
     return [Mention(m.start(), m.end(), None, anaphor=m.group(0).lower()) for m in _ANAPHOR.finditer(text)]
 
 
-def _nearest_named_before(mentions: list[Mention], pos: int, seeded_only: bool) -> Mention | None:
-    best = None
-    for mention in mentions:
-        if mention.anaphor or mention.end > pos or (seeded_only and not mention.seeded):
-            continue
-        if best is None or mention.end > best.end:
-            best = mention
-    return best
+# Where one clause ends and the one holding the cut begins: the cut's subject
+# is the first name after the last of these ("Reuters reported that Zephyr
+# will cut", "Blizzard bears the brunt as Microsoft cuts").
+_CLAUSE_BREAK = re.compile(
+    r"\b(?:said|says|say|told|tells|reported|reports|announced|announces|confirmed|confirms|disclosed|discloses|"
+    r"according\s+to|as|while|whereas|when|because|though|although|but|that|which|who)\b|[;:]|\s-\s",
+    re.I,
+)
+_PLAIN_ANAPHORS = frozenset({"it", "we", "they", "the company", "the firm", "the group", "this company", "that company"})
 
 
-def resolve_subject(text: str, masked: str, trigger_start: int, ref: Reference) -> tuple[Mention | None, bool]:
-    """(who is cutting, needs_context). needs_context means the sentence
-    points back at a company named elsewhere ("the company", "it")."""
+@dataclass(frozen=True)
+class Subject:
+    mention: Mention | None
+    needs_context: bool = False  # the sentence points back at a company named elsewhere
+
+
+def _first_named(mentions: list[Mention], before: int, seeded_only: bool) -> Mention | None:
+    named = [m for m in mentions if m.anaphor is None and m.end <= before and (m.seeded or not seeded_only)]
+    return min(named, key=lambda m: m.start) if named else None
+
+
+def resolve_subject(masked: str, trigger_start: int, ref: Reference, accept_name=lambda name: True) -> Subject:
+    """Who is cutting, read from the (background-free) sentence."""
     seeded = seeded_mentions(masked, ref)
-    taken = [(m.start, m.end) for m in seeded]
-    named = seeded + unseeded_mentions(masked, taken)
-    anaphors = [a for a in anaphor_mentions(masked) if not any(a.start < m.end and m.start < a.end for m in named)]
-    candidates = named + anaphors
+    anaphors = [a for a in anaphor_mentions(masked) if not any(a.start < m.end and m.start < a.end for m in seeded)]
+    taken = [(m.start, m.end) for m in seeded] + [(a.start, a.end) for a in anaphors]
+    unseeded = [m for m in unseeded_mentions(masked, taken) if accept_name(m.company)]
+    candidates = sorted(seeded + unseeded + anaphors, key=lambda c: c.start)
 
     before = [c for c in candidates if c.end <= trigger_start]
     if before:
-        nearest = max(before, key=lambda c: c.end)
-        if nearest.anaphor is None:
-            return nearest, False
-        # "Zephyr said it would cut": "it" is the company just named.
-        # "Andy Jassy said the company would cut": a person, not the company.
-        earlier = _nearest_named_before(named, nearest.start, seeded_only=nearest.anaphor != "it")
+        clause_start = 0
+        for m in _CLAUSE_BREAK.finditer(masked, 0, trigger_start):
+            clause_start = m.end()
+        in_clause = [c for c in before if c.start >= clause_start]
+        chosen = in_clause[0] if in_clause else before[0]
+        if chosen.anaphor is None:
+            return Subject(chosen)
+        # "Zephyr said it would cut": "it" is the company named first.
+        # "Andy Jassy said the company would cut": a person, not the company,
+        # so only a known company name counts there.
+        plain_pronoun = chosen.anaphor in ("it", "we", "they")
+        earlier = _first_named(before, chosen.start, seeded_only=not plain_pronoun)
         if earlier is not None:
-            return earlier, False
-        if nearest.anaphor in ("they",) and _GENERIC_SUBJECT.search(masked[:trigger_start]):
-            return None, False
-        return None, True
+            return Subject(earlier)
+        first = before[0]
+        if first.anaphor is not None and first is not chosen:
+            chosen = first
+        if chosen.anaphor == "they" and _GENERIC_SUBJECT.search(masked[:trigger_start]):
+            return Subject(None)
+        return Subject(None, needs_context=True)
     if _GENERIC_SUBJECT.search(masked[:trigger_start]):
-        return None, False
-    for c in sorted(candidates, key=lambda c: c.start):
+        return Subject(None)
+    for c in candidates:
         if c.anaphor is not None:
-            return None, True
+            return Subject(None, needs_context=True)
         if c.seeded:
-            return c, False
+            return Subject(c)
         # After the cut, an unknown name must be where the cut happens:
         # "layoffs at Zephyr", "Zephyr's layoffs".
         before_text = masked[max(0, c.start - 12) : c.start]
-        if re.search(r"\b(?:at|from|of|by|within)\s+$", before_text) or masked[c.end : c.end + 2] in ("'s", "’s"):
-            return c, False
-    return None, True
+        if re.search(r"\b(?:at|from|of|by|within)\s+$", before_text) or masked[c.end : c.end + 2] == "'s":
+            return Subject(c)
+    return Subject(None, needs_context=True)
 
 
 def find_divisions(masked: str, company: str, ref: Reference, subject: Mention | None) -> list[DivisionHit]:

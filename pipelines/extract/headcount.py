@@ -23,7 +23,7 @@ PEOPLE = (
     r"white-collar\s+workers|corporate\s+employees)"
 )
 # Counted cuts named by the cut itself ("1,000 layoffs").
-CUT_NOUNS = r"(?:layoffs?|lay-offs?|job\s+cuts|job\s+losses|redundancies|job\s+reductions|job\s+eliminations)"
+CUT_NOUNS = r"(?:layoffs?|lay-offs?|(?:job\s+)?cuts|job\s+losses|redundancies|(?:job\s+)?reductions|(?:job\s+)?eliminations)"
 
 # Words that may sit between a number and its noun ("650 Xbox employees",
 # "1,800 full-time corporate workers") but never these: they mean the number
@@ -43,6 +43,10 @@ _FOLLOWS_PEOPLE = re.compile(rf"{_OF}{_GAP}\s+(?:{PEOPLE}|{CUT_NOUNS})\b", re.I)
 _FOLLOWS_SIZE_ADJ = re.compile(r"[\s-]*(?:person|people|employee|member|strong)\b", re.I)
 _BAD_FOLLOWER = re.compile(r"\s*(?:%|percent\b|per\s+cent\b|billion\b|million\s+(?:dollars|in)\b|[a-z]*[-/]\d)", re.I)
 
+_QUAL_WORDS = (
+    r"(?:(?:about|around|roughly|nearly|almost|more\s+than|over|some|approximately|an\s+estimated|close\s+to|"
+    r"just\s+over|just\s+under|fewer\s+than|less\s+than|at\s+least|upwards\s+of|north\s+of|in\s+excess\s+of)\s+)?"
+)
 _NUM_RE = re.compile(NUMBER, re.I)
 _RANGE_RE = re.compile(
     rf"\bbetween\s+(?P<a>{NUMBER})\s+and\s+(?P<b>{NUMBER})|(?P<c>{NUMBER})\s*(?:-|–|\bto\b)\s*(?P<d>{NUMBER})",
@@ -60,7 +64,7 @@ _FRACTION_RE = re.compile(
 )
 _OF_WORKFORCE = re.compile(
     rf"\s+of\s+(?:(?:its|their|the|our|his|her|[A-Z][\w&.-]*'s|company's|firm's)\s+){{0,2}}"
-    rf"(?:(?P<base>{NUMBER})[\s-]+(?:(?:strong|person|member)\s+)?)?"
+    rf"(?:{_QUAL_WORDS}(?P<base>{NUMBER})[\s-]+(?:(?:strong|person|member)\s+)?)?"
     rf"(?:[a-z][\w-]*\s+){{0,2}}?(?:{PEOPLE})\b",
     re.I,
 )
@@ -78,10 +82,6 @@ _PCT_REDUCTION = re.compile(
 # "cut 200 of its 1,000 employees"
 _N_OF_M = re.compile(rf"\s+of\s+(?:its|their|the|our|[A-Z][\w&.-]*'s)\s+(?P<base>{NUMBER})\s+(?:[a-z][\w-]*\s+){{0,2}}?{PEOPLE}\b", re.I)
 
-_QUAL_WORDS = (
-    r"(?:(?:about|around|roughly|nearly|almost|more\s+than|over|some|approximately|an\s+estimated|close\s+to|"
-    r"just\s+over|just\s+under|fewer\s+than|less\s+than|at\s+least|upwards\s+of|north\s+of|in\s+excess\s+of)\s+)?"
-)
 # A figure right after these is the size of the workforce, not a cut.
 _BASE_BEFORE = re.compile(
     r"(?:\bemploys|\bemployed|\bemploying|\bemploy|\bhad|\bhas|\bhave|\bhaving|\bwith|\bworkforce\s+of|"
