@@ -29,10 +29,14 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--format", choices=("table", "csv", "json"), default="table")
     report.add_argument("--company", help="only this company")
 
+    evaluate = commands.add_parser("eval", help="measure the extractor on labelled pages")
+    evaluate.add_argument("path", nargs="?", type=Path, help="a labels file or a folder of them (default tests/golden)")
+    evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
+    evaluate.add_argument("--brief", action="store_true", help="figures only, no list of errors")
+
     args = parser.parse_args(argv)
-    if args.command == "run":
-        return _run(args)
-    return _report(args)
+    handlers = {"run": _run, "report": _report, "eval": _eval}
+    return handlers[args.command](args)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -73,6 +77,21 @@ def _report(args: argparse.Namespace) -> int:
     except WarehouseMissing as error:
         return _fail(str(error))
     print(render(rows, args.format))
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    import json
+
+    from pipelines.evaluation import DEFAULT_LABELS, evaluate, format_report, load_labelled_pages
+
+    source = args.path or DEFAULT_LABELS
+    try:
+        pages = load_labelled_pages(source)
+    except (FileNotFoundError, KeyError) as error:
+        return _fail(f"cannot read labels: {error}")
+    report = evaluate(pages)
+    print(json.dumps(report.figures(), indent=2) if args.json else format_report(report, source, not args.brief))
     return 0
 
 

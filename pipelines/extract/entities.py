@@ -32,6 +32,15 @@ _NOT_NAMES = frozenset(
     reuters bloomberg cnbc ap afp axios techcrunch wsj verge insider information times journal post
     q1 q2 q3 q4 ai genai covid-19 covid pandemic internal email memo blog statement linkedin-post
     read more related advertisement update updated breaking exclusive report reports
+    one two three four five six seven eight nine ten eleven twelve fifteen twenty hundred thousand
+    first second third fourth last final another others other affected departing remaining several
+    together overall combined total altogether instead rather indeed still even only just
+    german french british english canadian australian irish dutch swedish korean japanese italian spanish
+    germany france britain england canada australia ireland korea spain italy mexico brazil singapore
+    united states kingdom states new zealand north south east west asia africa middle pacific atlantic
+    labor union unions workers' employees' staffers investors' analysts' economists economist
+    he she his hers him they'd we'd i'm it'll here there where what why how who whom whose which
+    please click subscribe sign newsletter photo image video getty
     """.split()
 )
 _LEGAL_SUFFIX = re.compile(
@@ -191,29 +200,122 @@ def resolve_subject(masked: str, trigger_start: int, ref: Reference, accept_name
     return Subject(None, needs_context=True)
 
 
-def find_divisions(masked: str, company: str, ref: Reference, subject: Mention | None) -> list[DivisionHit]:
-    """Units of `company` named in the (background-free) sentence, most
+# Between these the sentence turns to another subject ("Blizzard bears the
+# brunt as Microsoft cuts..."); a unit named across one is not the unit cut.
+_STRONG_BREAK = re.compile(r"\b(?:as|while|whereas|though|although|but|because)\b|;|\s-\s", re.I)
+# A comma clause that describes a unit rather than naming one that is cut:
+# "its Platforms and Devices division, the group responsible for Android".
+_DESCRIPTIVE = re.compile(
+    r"^\s*(?:(?:the|a)\s+(?:[\w-]+\s+){0,3}?(?:group|unit|team|division|business|organization|arm|studio|company|"
+    r"publisher|maker|service|developer)\s+(?:responsible|behind|that|which|known|whose|it|best)|responsible\s+for|"
+    r"home\s+to|maker\s+of|known\s+for|including|such\s+as)\b",
+    re.I,
+)
+_RELATIVE = re.compile(r"^\s*(?:which|that|who|whose)\b", re.I)
+_SEGMENT_SPLIT = re.compile(r",\s|;\s*|:\s|\s[—–-]\s|—|\(|\)")
+# A lower-case function named as a unit: "its customer support staff".
+_LOWER_UNIT = re.compile(
+    r"(?:\b(?:its|their|the\s+company's|the\s+firm's)\s+|[A-Z][\w&.-]*'s\s+)"
+    r"(?P<name>[a-z][a-z-]+(?:\s+(?:and\s+)?[a-z][a-z-]+){0,2}?)\s+"
+    r"(?P<unit>division|unit|team|organization|organisation|department|group|staff|business|operations?)s?\b"
+)
+_GENERIC_UNIT_WORDS = frozenset(
+    """
+    entire whole global worldwide corporate own other remaining broader larger existing main core new small affected
+    various several multiple internal overall total current full-time part-time salaried hourly local leadership
+    management executive senior top wider big biggest largest smaller same former u.s. domestic international
+    combined respective home office field frontline front-line regional
+    """.split()
+)
+# An unknown unit introduced by an appositive: "Weta Digital, the visual
+# effects tools group it bought".
+_APPOSITIVE_UNIT = re.compile(
+    r"(?P<name>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,4}),\s+(?:the|its|a)\s+(?:[\w-]+\s+){0,4}?"
+    r"(?:unit|group|division|studio|business|subsidiary|arm)\b"
+)
+_NAME_CONTINUES = re.compile(r"\s+(?:for|of)\s+[A-Z][\w&'-]*(?:\s+(?:(?:and|&|for|of)\s+)?[A-Z][\w&'-]*)*")
+
+
+def _clause_window(masked: str, trigger_start: int) -> tuple[int, int]:
+    start, end = 0, len(masked)
+    for m in _STRONG_BREAK.finditer(masked):
+        if m.end() <= trigger_start:
+            start = m.end()
+        elif m.start() >= trigger_start:
+            end = m.start()
+            break
+    return start, end
+
+
+def _excluded_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    pos = 0
+    pieces = []
+    for m in _SEGMENT_SPLIT.finditer(text):
+        pieces.append((pos, m.start()))
+        pos = m.end()
+    pieces.append((pos, len(text)))
+    for i, (start, end) in enumerate(pieces):
+        piece = text[start:end]
+        if _RELATIVE.match(piece):
+            spans.append((start, end))
+        elif _DESCRIPTIVE.match(piece) and i > 0:
+            spans.append((start, len(text)))
+            break
+    return spans
+
+
+def find_divisions(text: str, masked: str, trigger_start: int, company: str, ref: Reference,
+                   subject: Mention | None) -> list[DivisionHit]:
+    """Units of `company` named where the sentence reports the cut, most
     specific only: a unit disappears when one of its sub-units is named."""
+    lo, hi = _clause_window(masked, trigger_start)
+    excluded = _excluded_spans(text)
+
+    def usable(start: int, end: int) -> bool:
+        if start < lo or end > hi or masked[start:end].strip() == "":
+            return False
+        return not any(s <= start < e for s, e in excluded)
+
     hits: list[DivisionHit] = []
     for regex, lookup, folded in ref.division_matchers.get(company, ()):
         for m in regex.finditer(masked):
             surface = m.group(0)
-            name = lookup[surface.lower() if folded else surface]
-            if not _in_unit_position(masked, m.start(), m.end(), surface):
+            if not usable(m.start(), m.end()) or not _in_unit_position(masked, m.start(), m.end(), surface):
                 continue
-            hits.append(DivisionHit(m.start(), m.end(), name, True))
-    if subject is not None and subject.division and subject.company == company:
+            longer = _NAME_CONTINUES.match(masked, m.end()) if surface[:1].isupper() else None
+            if longer:
+                # "Azure for Operators" is its own unit, not Azure.
+                hits.append(DivisionHit(m.start(), longer.end(), masked[m.start() : longer.end()], False))
+                continue
+            hits.append(DivisionHit(m.start(), m.end(), lookup[surface.lower() if folded else surface], True))
+    if subject is not None and subject.division and subject.company == company and subject.start >= 0:
         hits.append(DivisionHit(subject.start, subject.end, subject.division, True))
 
-    company_aliases = {company.lower(), *(a.lower() for a in ref.companies[company].aliases)} if company in ref.companies else {company.lower()}
-    for m in _UNKNOWN_UNIT.finditer(masked):
-        start, end = m.start("name"), m.end("name")
+    aliases = {company.lower()}
+    if company in ref.companies:
+        aliases.update(a.lower() for a in ref.companies[company].aliases)
+
+    def add_unknown(start: int, end: int, name: str) -> None:
+        name = name.strip(" ,")
+        low = name.lower()
+        if not name or low in aliases or low in _NOT_NAMES or not usable(start, end):
+            return
         if any(not (end <= h.start or start >= h.end) for h in hits):
-            continue
-        name = m.group("name").strip(" ,")
-        if name.lower() in company_aliases or name.lower() in _NOT_NAMES or ref.entity_regex.fullmatch(name):
-            continue
+            return
+        if ref.entity_regex.fullmatch(name):
+            return  # another company, not a unit of this one
         hits.append(DivisionHit(start, end, name, False))
+
+    for m in _UNKNOWN_UNIT.finditer(masked):
+        add_unknown(m.start("name"), m.end("name"), m.group("name"))
+    for m in _LOWER_UNIT.finditer(masked):
+        words = m.group("name").split()
+        if words[0] in _GENERIC_UNIT_WORDS or any(w in _GENERIC_UNIT_WORDS for w in words):
+            continue
+        add_unknown(m.start("name"), m.end("name"), m.group("name"))
+    for m in _APPOSITIVE_UNIT.finditer(text):
+        add_unknown(m.start("name"), m.end("name"), m.group("name"))
 
     names = {h.name for h in hits if h.known}
     drop = set()

@@ -10,7 +10,7 @@ from datetime import date
 from .candidates import Candidate
 from .classify import read_sentence
 from .dates import announced_on, first_absolute_date
-from .entities import DivisionHit, Mention, find_divisions, resolve_subject, seeded_mentions, unseeded_mentions
+from .entities import DivisionHit, Mention, find_divisions, resolve_subject, seeded_mentions
 from .headcount import Figure, find_figures, with_base
 from .merge import merge_candidates
 from .model import CutFact
@@ -27,7 +27,7 @@ MAX_CHARS = 200_000
 _NORMALISE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
                             "\u00a0": " ", "\u2009": " ", "\u202f": " "})
 # How far back (in sentences) "the company" may reach for a name.
-_RECENT_SENTENCES = 2
+_RECENT_SENTENCES = 1
 
 
 @dataclass
@@ -37,10 +37,21 @@ class _Article:
     published_on: date | None
     ref: Reference
     fallback_date: date | None = None
+    title: str = ""
     title_subject: Mention | None = None
     dominant: str | None = None
-    recent: list[tuple[int, str]] = field(default_factory=list)  # (sentence index, company) as read
+    # First known company named in each sentence, by sentence index.
+    sentence_subjects: dict[int, str] = field(default_factory=dict)
+    last_cut_company: str | None = None
     _bases: list[tuple[int, int]] | None = None  # (offset, workforce size)
+
+    def accept_name(self, name: str) -> bool:
+        """An unlisted company name is trusted once the article repeats it or
+        its headline carries it; a capitalised word seen once is too often
+        just the start of a sentence."""
+        if len(name) < 2:
+            return False
+        return name in self.title or self.text.count(name) >= 2
 
     def workforce_base(self, offset: int) -> int | None:
         if self._bases is None:
@@ -73,53 +84,76 @@ def extract_cuts(text: str, *, title: str | None = None, published_on: date | No
 def _extract(text: str, title: str | None, published_on: date | None, ref: Reference) -> list[CutFact]:
     text = text[:MAX_CHARS]
     norm = text.translate(_NORMALISE)
-    article = _Article(text=norm, sentences=split_sentences(norm), published_on=published_on, ref=ref)
+    norm_title = (title or "").translate(_NORMALISE).strip()[:1000]
+    article = _Article(text=norm, sentences=split_sentences(norm), published_on=published_on, ref=ref, title=norm_title)
     if published_on is None:
         article.fallback_date = first_absolute_date(norm)
     counts = Counter(m.company for m in seeded_mentions(norm, ref))
     article.dominant = counts.most_common(1)[0][0] if counts else None
 
     candidates: list[Candidate] = []
-    norm_title = (title or "").translate(_NORMALISE).strip()[:1000]
     if norm_title:
         at = norm.find(norm_title)
         span = (at, at + len(norm_title)) if at >= 0 else (0, 0)
         title_sentence = Sentence(span[0], span[1], norm_title)
-        article.title_subject = _title_subject(norm_title, ref)
+        article.title_subject = _title_subject(article, norm_title)
         candidates += _read(article, title_sentence, -1, evidence=(title or "").strip()[:1000])
 
     for index, sentence in enumerate(article.sentences):
-        for m in seeded_mentions(sentence.text, ref):
-            article.recent.append((index, m.company))
+        named = seeded_mentions(sentence.text, ref)
+        if named:
+            article.sentence_subjects[index] = named[0].company
         if sentence.text == norm_title:
             continue  # the headline repeated as the first line
         candidates += _read(article, sentence, index, evidence=text[sentence.start:sentence.end])
-    return merge_candidates(candidates, ref)
+    return merge_candidates(_unify_names(candidates, norm_title), ref)
 
 
-def _title_subject(title: str, ref: Reference) -> Mention | None:
+def _title_subject(article: _Article, title: str) -> Mention | None:
     reading = read_sentence(title, None)
     if reading.triggers:
-        subject, _ = resolve_subject(title, reading.masked, reading.triggers[0].start, ref)
-        if subject is not None:
-            return subject
-    seeded = seeded_mentions(title, ref)
+        subject = resolve_subject(reading.masked, reading.triggers[0].start, article.ref, article.accept_name)
+        if subject.mention is not None:
+            return subject.mention
+    seeded = seeded_mentions(title, article.ref)
     if seeded:
         return seeded[0]
     return None
 
 
 def _context_company(article: _Article, index: int) -> Mention | None:
-    for seen_at, company in reversed(article.recent):
-        if seen_at < index - _RECENT_SENTENCES:
-            break
-        if seen_at <= index:
+    """The company "it" / "the company" / "the streaming service" points to.
+
+    In order: a company opening this or the previous sentence (round-ups
+    name each company just before describing its cut), the company of the
+    last cut read, the headline's company, the most named company."""
+    for back in range(0, _RECENT_SENTENCES + 1):
+        company = article.sentence_subjects.get(index - back)
+        if company is not None and index >= 0:
             return Mention(-1, -1, company, None, seeded=True)
+    if article.last_cut_company is not None:
+        return Mention(-1, -1, article.last_cut_company, None, seeded=article.last_cut_company in article.ref.companies)
     if article.title_subject is not None:
         return article.title_subject
     if article.dominant:
         return Mention(-1, -1, article.dominant, None, seeded=True)
     return None
+
+
+def _unify_names(candidates: list[Candidate], title: str) -> list[Candidate]:
+    """One spelling per unlisted company: "Zephyr" and "Zephyr Robotics" in
+    one article are the same firm; keep the headline's form, else the
+    shorter."""
+    names = {c.company for c in candidates if not c.company_seeded}
+    mapping: dict[str, str] = {}
+    for name in names:
+        related = [n for n in names if n == name or n.startswith(name + " ") or name.startswith(n + " ")]
+        in_title = [n for n in related if n in title]
+        mapping[name] = (min(in_title, key=len) if in_title else min(related, key=len))
+    if not mapping:
+        return candidates
+    from dataclasses import replace
+    return [replace(c, company=mapping.get(c.company, c.company)) for c in candidates]
 
 
 def _read(article: _Article, sentence: Sentence, index: int, evidence: str) -> list[Candidate]:
@@ -130,11 +164,12 @@ def _read(article: _Article, sentence: Sentence, index: int, evidence: str) -> l
     masked = reading.masked
     trigger = reading.triggers[0]
 
-    subject, needs_context = resolve_subject(sentence.text, masked, trigger.start, ref)
+    found = resolve_subject(masked, trigger.start, ref, article.accept_name)
+    subject = found.mention
     explicit = subject is not None
     inherited_division = None
     if subject is None:
-        if not needs_context:
+        if not found.needs_context:
             return []
         subject = _context_company(article, index)
         if subject is None:
@@ -142,12 +177,10 @@ def _read(article: _Article, sentence: Sentence, index: int, evidence: str) -> l
         inherited_division = subject.division
         subject = Mention(-1, -1, subject.company, None, seeded=subject.seeded)
     company = subject.company
-    if not explicit and index >= 0:
-        article.recent.append((index, company))
-    elif explicit and not subject.seeded and index >= 0:
-        article.recent.append((index, company))
+    if index >= 0:
+        article.last_cut_company = company
 
-    divisions = find_divisions(masked, company, ref, subject)
+    divisions = find_divisions(sentence.text, masked, trigger.start, company, ref, subject)
     if not divisions and inherited_division:
         divisions = [DivisionHit(-1, -1, inherited_division, True)]
 
