@@ -7,13 +7,21 @@ def test_definitions_load_with_python_and_dbt_assets_in_one_graph():
     graph = defs.resolve_asset_graph()
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
     assert {"raw/discovered_urls", "raw/pages", "raw/articles", "raw/cut_mentions", "warehouse"} <= keys
-    assert {"stg_articles", "int_cut_events", "fct_cuts", "fct_cuts_by_division_quarter", "dim_companies"} <= keys
+    # dbt assets are keyed by warehouse schema and table, as analysts name them.
+    assert {
+        "staging/stg_articles",
+        "intermediate/int_cut_events",
+        "marts/fct_cuts",
+        "marts/fct_cuts_by_division_quarter",
+        "marts/dim_companies",
+        "reference/companies",
+    } <= keys
 
     # dbt's source raw.articles is the very asset the cleaning step materializes.
-    stg_articles = graph.get(dg.AssetKey("stg_articles"))
+    stg_articles = graph.get(dg.AssetKey(["staging", "stg_articles"]))
     assert dg.AssetKey(["raw", "articles"]) in stg_articles.parent_keys
     assert dg.AssetKey(["raw", "pages"]) in graph.get(dg.AssetKey(["raw", "articles"])).parent_keys
-    assert dg.AssetKey("fct_cuts") in graph.get(dg.AssetKey("warehouse")).parent_keys
+    assert dg.AssetKey(["marts", "fct_cuts"]) in graph.get(dg.AssetKey("warehouse")).parent_keys
 
     # dbt tests surface as asset checks.
     check_names = {check.name for check in graph.asset_check_keys}
@@ -30,8 +38,8 @@ def test_dbt_assets_are_grouped_by_layer():
     from pipelines.definitions import defs
 
     graph = defs.resolve_asset_graph()
-    assert graph.get(dg.AssetKey("stg_articles")).group_name == "staging"
-    assert graph.get(dg.AssetKey("int_cut_events")).group_name == "intermediate"
-    assert graph.get(dg.AssetKey("fct_cuts")).group_name == "marts"
-    assert graph.get(dg.AssetKey("companies")).group_name == "reference"
+    assert graph.get(dg.AssetKey(["staging", "stg_articles"])).group_name == "staging"
+    assert graph.get(dg.AssetKey(["intermediate", "int_cut_events"])).group_name == "intermediate"
+    assert graph.get(dg.AssetKey(["marts", "fct_cuts"])).group_name == "marts"
+    assert graph.get(dg.AssetKey(["reference", "companies"])).group_name == "reference"
     assert graph.get(dg.AssetKey(["raw", "articles"])).group_name == "ingest"
