@@ -29,5 +29,13 @@ validate: target/manifest.json
 	$(UV) run dagster definitions validate -w workspace.yaml
 	$(UV) run dagster asset list -m pipelines.definitions
 
+# The dbt documentation site for the warehouse analysts read, on http://127.0.0.1:8080 (Ctrl-C stops
+# it). Builds the warehouse first when there is none. `dbt docs generate` reads the warehouse's
+# catalog, so it needs the file free of open sessions for the few seconds it takes.
+docs: target/manifest.json
+	@test -f "$${LAYOFFS_DB:-data/warehouse.duckdb}" || $(UV) run layoffs run --quiet
+	$(UV) run dbt docs generate
+	$(UV) run dbt docs serve --port 8080 --host 127.0.0.1 --no-browser
+
 clean:
 	rm -rf target logs data/.work data/warehouse.duckdb

@@ -1,12 +1,29 @@
 """dbt models, seeds and tests as Dagster assets and asset checks."""
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from pipelines.dbt_project import layoffs_dbt_project
+from pipelines.resources import PipelineLayout, WorkDatabase
+from pipelines.settings import DBT_PROJECT_DIR
+from pipelines.warehouse.build_state import inputs_fingerprint, is_already_published
+
+# dagster-dbt gives every invocation a fresh target folder, which makes dbt parse the whole
+# project on every run. Runs never overlap (see pipelines.locking), so one fixed folder is safe
+# and lets dbt reuse its partial parse.
+PIPELINE_TARGET_PATH = Path("target") / "pipeline"
+
+def current_fingerprint(conn) -> str:
+    return inputs_fingerprint(
+        conn,
+        layoffs_dbt_project.manifest_path,
+        [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"],
+    )
+
 
 class LayoffsDbtTranslator(DagsterDbtTranslator):
     """Groups dbt nodes by warehouse layer, so the asset graph reads raw -> staging -> marts."""
@@ -24,7 +41,17 @@ class LayoffsDbtTranslator(DagsterDbtTranslator):
     project=layoffs_dbt_project,
     dagster_dbt_translator=LayoffsDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)),
 )
-def layoffs_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def layoffs_dbt_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, layout: PipelineLayout, work_db: WorkDatabase
+):
+    with work_db.get_connection() as conn:
+        fingerprint = current_fingerprint(conn)
+        unchanged = is_already_published(conn, fingerprint, Path(layout.warehouse_path))
+    if unchanged:
+        # Nothing new since the published build: its models and tests would come out the same.
+        # Yielding nothing leaves these assets (and the publish step after them) unmaterialized.
+        context.log.info("no new facts and no model changes since the last published build: dbt build skipped")
+        return
     # One `dbt build` for the whole graph: models, seeds and tests in dependency order, so a failing
     # test stops the models downstream of it and surfaces as a failed asset check.
-    yield from dbt.cli(["build"], context=context).stream()
+    yield from dbt.cli(["build"], context=context, target_path=PIPELINE_TARGET_PATH).stream()

@@ -39,8 +39,9 @@ class Candidate:
         a, b = self.figure, other.figure
         if a is None or b is None:
             return True
+        if a.low is None and b.low is None and a.pct is not None and b.pct is not None:
+            # "a third of staff" and "35%" are the same cut.
+            return abs(a.pct - b.pct) <= max(5.0, 0.2 * max(a.pct, b.pct))
         if a.low is None or b.low is None:
-            if a.pct is not None and b.pct is not None:
-                return abs(a.pct - b.pct) < 0.51
             return True
         return a.low <= b.high and b.low <= a.high

@@ -20,7 +20,7 @@ from .dates import find_dates
 WORKFORCE_NOUN = (
     r"(?:(?<!open\s)(?<!unfilled\s)(?<!vacant\s)"
     r"(?:jobs?(?!\s+(?:openings|postings|listings|growth|market|report|data|numbers|seekers|security|fair|creation|gains|boards?|ads|offers?))|"
-    r"roles|positions|posts|employees|employee|workers|staff(?:ers)?|staffing|headcount|workforce|personnel|"
+    r"roles|positions|posts|employees|workers|staff(?:ers)?|staffing|headcount|workforce|personnel|"
     r"(?:staff|team)\s+members|engineers|contractors|managers|recruiters|people|corporate\s+employees))\b"
 )
 _WORKFORCE_RE = re.compile(WORKFORCE_NOUN, re.I)
@@ -32,7 +32,9 @@ _SELF_TRIGGER = re.compile(
     r"staff(?:ing)?\s+cuts|job\s+reductions|job\s+eliminations|(?:role|position)\s+eliminations|"
     r"(?:cut|cuts|cutting|trim|trims|trimmed|trimming|reduce|reduces|reduced|reducing|shrink|shrinks|shrinking|shrank|slash|slashed|slashing)\s+"
     r"(?:its|their|the\s+company's|our)\s+(?:\w+\s+)?(?:workforce|headcount|staff)|"
-    r"(?:were|was|be|been|being|are|is)\s+let\s+go|"
+    r"(?:were|was|be|been|being|are|is)\s+let\s+go|(?:let|lets|letting)\s+go\s+of|"
+    r"(?:dismiss\w*|eliminat\w+|disband\w*|lay(?:s|ing)?\s+off|laid\s+off|ax(?:e|es|ed|ing)|gut(?:s|ted|ting)?)\s+"
+    r"(?:the|its|their|an?\s+entire|the\s+entire)\s+(?:[\w-]+\s+){0,3}?(?:team|group|unit|department|staff|division)|"
     r"(?<![$€£\d.,])\d[\d,.]*(?:\s?(?:million|thousand|k))?\s+(?:job\s+)?(?:cuts|reductions|eliminations))\b",
     re.I,
 )
@@ -40,16 +42,17 @@ _SELF_TRIGGER = re.compile(
 _CUT_VERB = re.compile(
     r"\b(?:cut(?:s|ting)?|eliminat(?:e|es|ed|ing)|slash(?:es|ed|ing)?|shed(?:s|ding)?|ax(?:e|es|ed|ing)|"
     r"trim(?:s|med|ming)?|reduc(?:e|es|ed|ing)|remov(?:e|es|ed|ing)|sack(?:s|ed|ing)?|fir(?:es|ed|ing)|"
-    r"let\s+go|dismiss(?:es|ed|ing)?|downsiz(?:e|es|ed|ing)|lose|loses|losing|lost|reductions?|"
+    r"let\s+go|lets\s+go|letting\s+go|dismiss(?:es|ed|ing)?|downsiz(?:e|es|ed|ing)|lose|loses|losing|lost|reductions?|"
     r"cuts|eliminations?)\b",
     re.I,
 )
 # What a cut verb acts on when it is not staff.
 _OTHER_OBJECT = re.compile(
-    r"\s+(?:(?:its|their|the|our|some|back|down|on)\s+)*(?:[\w-]+\s+)?(?:prices?|rates?|production|output|forecasts?|"
+    r"\s+(?:(?:its|their|the|our|some|back|down|on)\s+)*(?:[\w-]+\s+){0,3}?(?:prices?|rates?|production|output|forecasts?|"
     r"outlook|guidance|costs?|spending|expenses|budgets?|investments?|capex|emissions|stake|dividends?|targets?|"
     r"price\s+targets?|estimates?|ties|losses|fees|deliveries|orders|shifts|hours|pay|salaries|bonuses|wages|"
-    r"benefits|perks|ties|waste|inventory)\b",
+    r"benefits|perks|waste|inventory|contributions|raises|compensation|matching|spending|capacity|models|lineup|"
+    r"shipments|sales|stakes?|exposure|debt|emissions)\b",
     re.I,
 )
 
@@ -61,6 +64,10 @@ _SCOPE_MARKER = re.compile(
     r"(?:in|over|across)\s+(?:two|three|four|five|several|multiple|successive|\d+)\s+(?:\w+\s+)?rounds|"
     r"the\s+(?:two|three|four|five|several)\s+(?:\w+\s+)?rounds|at\s+the\s+time|"
     r"(?:has|have|had)\s+already|already\s+(?:cut|laid|eliminated|shed|slashed)|"
+    r"(?:days|weeks|months|years|(?:a|one|two|three)\s+(?:week|month|year)s?)\s+(?:after|ago|before)|"
+    r"recently|in\s+recent\s+(?:weeks|months|years)|earlier\s+(?:this|that|in\s+the)\s+month|"
+    r"(?:at|since)\s+the\s+(?:start|beginning)\s+of\s+the\s+(?:month|year)|"
+    r"earlier\s+in\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)|"
     r"(?:last|previous|prior|past)\s+year|a\s+year\s+(?:ago|earlier)|years?\s+earlier|months\s+earlier|"
     r"earlier\s+(?:this|that|in\s+the)\s+year|over\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:years?|months)|"
     r"in\s+the\s+past\s+(?:\w+\s+)?(?:years?|months)|"
@@ -75,7 +82,7 @@ _SCOPE_MARKER = re.compile(
 )
 # Words that start a trailing clause about something that happened before.
 _CONNECTOR = re.compile(
-    r"\b(?:follow(?:s|ed|ing)?(?!\s+(?:on|suit|with|by|up|through)\b)|"
+    r"\b(?:follow(?:s|ed|ing)?\b(?!\s+(?:on|suit|with|by|up|through)\b)|"
     r"(?:come|comes|came|coming|landed|lands|arrive[sd]?)\s+(?:[\w$,-]+\s+){0,4}?(?:after|on\s+the\s+heels\s+of)|"
     r"after\s+(?:cutting|laying\s+off|eliminating|shedding|slashing|axing|"
     r"(?:a|an|the|its|their)\s+(?:[\w-]+\s+){0,2}?(?:round|wave|cuts|layoffs|reductions|restructuring|cut))|"
@@ -92,15 +99,24 @@ _ELABORATION = re.compile(r"^\s*(?:including|among\s+them|of\s+which|with\s+abou
 _CONTINUATION = re.compile(r"^\s*(?:when|which|who|where|in\s+which|during\s+which|as\s+it|and\s+(?:it|then))\b", re.I)
 
 # The sentence as a whole is not about a cut happening.
+# The company says no cut is coming.
+DENIAL = re.compile(
+    r"\b(?:no\s+(?:current\s+)?plans?\s+(?:to|for)|not\s+planning|"
+    r"(?:does|did|do|will|would|is|are|was|were|has|have|had)\s*(?:not|n't)\s+"
+    r"(?!(?:say|said|disclose|specify|give|provide|comment|reveal|break|detail|confirm|share|elaborate|know)\b)(?:\w+\s+){0,6}?"
+    r"(?:cut|cutting|lay|laying|eliminat\w+|reduc\w+|slash\w*|shed\w*|layoffs|job\s+cuts|be\s+(?:cut|laid))|"
+    r"won't|ruled\s+out|rules\s+out|rule\s+out|denied|denies|deny)\b",
+    re.I,
+)
 _NON_EVENT = re.compile(
-    r"\b(?:no\s+plans?\s+to|not\s+planning|(?:does|did|do|will|would|is|are)\s*(?:not|n't)\s+(?:plan(?:ning)?\s+to\s+|expect(?:ing)?\s+to\s+)?"
-    r"(?:cut|lay|eliminate|reduce|slash|shed|be\s+(?:cut|laid))|won't|ruled\s+out|rules\s+out|rule\s+out|denied|denies|deny|"
-    r"rumou?rs?|speculat\w+|considering|weighing|exploring|mulling|contemplating|"
+    r"\b(?:rumou?rs?|speculat\w+|considering|weighing|exploring|mulling|contemplating|"
     r"strike|strikes|striking|walkout|walk\s+out|walked\s+off|picket\w*|"
     r"rehir\w+|re-hir\w+|reinstat\w+|recall(?:ed|ing)?\s+(?:\w+\s+)?(?:laid[\s-]off\s+)?workers|"
     r"hiring\s+freeze|freez\w+\s+hiring|avoid(?:ed|ing)?\s+(?:layoffs|job\s+cuts)|without\s+(?:layoffs|job\s+cuts)|"
     r"(?:rather|other)\s+than\s+(?:layoffs|job\s+cuts|cuts)|instead\s+of\s+(?:layoffs|job\s+cuts|cutting)|"
-    r"could\s+(?:run|reach|total|climb|rise|top|exceed|affect)|as\s+high\s+as|"
+    r"disciplinary|for\s+cause|misconduct|misus\w+|unrelated\s+to|(?:intended|planned)\s+to|"
+    r"(?:could|might|may)\s+(?:\w+\s+)?(?:run|reach|total|climb|rise|top|exceed|affect|eliminate|cut|mean|result|"
+    r"lead|see|hit|lay|be\s+(?:cut|eliminated|laid))|as\s+high\s+as|short\s+of\s+(?:layoffs|job\s+cuts)|"
     r"protect\w*\s+(?:jobs|workers))\b",
     re.I,
 )
@@ -119,6 +135,8 @@ class SentenceReading:
     triggers: tuple[Trigger, ...]
     background: bool  # a cut was mentioned, but only as background
     non_event: bool
+    raw_triggers: tuple[Trigger, ...] = ()
+    denial: bool = False
 
 
 def _segments(text: str) -> list[tuple[int, int]]:
@@ -133,16 +151,25 @@ def _segments(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_BARE_YEAR = re.compile(r"(?<![\w$.,-])((?:19|20)\d\d)(?![\w%-]|,\d)")
+
+
 def _is_old(text: str, published_on: date | None, stale_days: int) -> bool:
     if published_on is None:
         return False
     for mention in find_dates(text, published_on):
         if (published_on - mention.when).days > stale_days:
             return True
-    return False
+    # "the 27,000 jobs removed across 2022 and 2023", "its 2023 downsizing"
+    return any(int(m.group(1)) < published_on.year for m in _BARE_YEAR.finditer(text))
 
 
-def background_mask(text: str, published_on: date | None, stale_days: int = 60) -> str:
+# News reports a cut within days (the labelled samples: at most five days);
+# a cut dated more than two weeks back is the context of today's story.
+STALE_DAYS = 14
+
+
+def background_mask(text: str, published_on: date | None, stale_days: int = STALE_DAYS) -> str:
     """`text` with its background clauses replaced by spaces."""
     segments = _segments(text)
     flags = []
@@ -159,9 +186,13 @@ def background_mask(text: str, published_on: date | None, stale_days: int = 60) 
             continue
         piece = text[start:end]
         undated = re.sub(r"\b(?:19|20)\d\d\b|\b\d{1,2}(?:st|nd|rd|th)?\b", "", _SCOPE_MARKER.sub("", piece))
-        bare = not find_triggers(piece) and not re.search(r"\d", undated)
+        # Only a short time phrase ("Since 2022,", ", so far") frames its
+        # neighbour; a longer clause carries its own time frame.
+        bare = not find_triggers(piece) and not re.search(r"\d", undated) and len(piece.split()) <= 5
         if bare and i == 0 and len(segments) > 1:
-            flags[1] = True
+            # "Last year, ..." / "Since 2022, ..." frames the whole sentence.
+            for j in range(1, len(segments)):
+                flags[j] = True
         elif bare and i == len(segments) - 1 and i > 0:
             flags[i - 1] = True
         if _ELABORATION.match(piece) and i > 0:
@@ -178,9 +209,9 @@ def background_mask(text: str, published_on: date | None, stale_days: int = 60) 
 
     # A connector blanks everything after it in the sentence; one that opens
     # the sentence ("Following a review, ...") only blanks its own clause.
-    m = _CONNECTOR.search(masked)
+    m = _CONNECTOR.search(text)
     if m:
-        if not masked[: m.start()].strip():
+        if not text[: m.start()].strip():
             stop = next((end for start, end in segments if end > m.start()), len(masked))
             masked = masked[: m.start()] + " " * (stop - m.start()) + masked[stop:]
         else:
@@ -223,15 +254,46 @@ def _near(vs: int, ve: int, ns: int, ne: int, text: str) -> bool:
 
 
 def read_sentence(text: str, published_on: date | None) -> SentenceReading:
-    raw_triggers = find_triggers(text)
+    raw_triggers = tuple(find_triggers(text))
     if not raw_triggers:
         return SentenceReading(text, (), False, False)
     masked = background_mask(text, published_on)
     triggers = tuple(find_triggers(masked))
-    non_event = bool(_NON_EVENT.search(masked if triggers else text))
+    scope = masked if triggers else text
+    if triggers:
+        # "cut 17,000 jobs as a strike drags on": the strike is another clause.
+        lo, hi = _cut_clause(scope, triggers[0].start)
+        scope = scope[lo:hi]
+    denial = bool(DENIAL.search(scope))
+    non_event = bool(_NON_EVENT.search(scope)) or denial
     if triggers and _generic_musing(masked, triggers[0]):
         triggers = ()
-    return SentenceReading(masked, triggers, background=not triggers and not non_event, non_event=non_event)
+    return SentenceReading(masked, triggers, background=not triggers and not non_event, non_event=non_event,
+                           raw_triggers=raw_triggers, denial=denial)
+
+
+# Words that mark a cut as a fresh one even without a date.
+RECENCY = re.compile(r"\b(?:again|new|latest|another|fresh|this\s+time|additional|second|third|further|now)\b", re.I)
+
+
+# "as" joining two clauses, not "as many as", "such as", "as part of".
+AS_CONJUNCTION = (
+    r"(?<!many\s)(?<!much\s)(?<!well\s)(?<!high\s)(?<!soon\s)(?<!long\s)(?<!such\s)(?<!same\s)(?<!far\s)"
+    r"\bas\b(?!\s+(?:many|much|well|high|few|little|part|of|a\s+result|long|soon|low|large|recently|early|late|"
+    r"in|to|for|with|the\s+(?:head|chief|company's)|its|an?\s+(?:share|percentage|result)))"
+)
+_CLAUSE_END = re.compile(AS_CONJUNCTION + r"|\b(?:while|whereas|though|although|because|after|before)\b|;|\s-\s", re.I)
+
+
+def _cut_clause(text: str, position: int) -> tuple[int, int]:
+    start, end = 0, len(text)
+    for m in _CLAUSE_END.finditer(text):
+        if m.end() <= position:
+            start = m.end()
+        elif m.start() >= position:
+            end = m.start()
+            break
+    return start, end
 
 
 def _generic_musing(text: str, trigger: Trigger) -> bool:

@@ -5,9 +5,10 @@ Choices (so results are predictable):
 - a weekday ("on Thursday"): the latest such day on or before publication,
   the publication day itself included; "last Thursday" excludes it;
 - "yesterday": one day earlier; "last week": seven days earlier;
-- "last month" and a bare month ("in January"): the 15th of that month, but
-  never later than publication (a mid-month midpoint keeps the quarter right
-  without pretending to know the day);
+- "last month" and a bare month ("in January"): the 15th of that month
+  ("early January" the 5th, "late January" the 25th), but never later than
+  publication (a mid-month point keeps the quarter right without pretending
+  to know the day);
 - a month and day without a year: the publication year, or the year before
   when that would fall after publication;
 - dates introduced by "effective", "starting", "by" and the like are when the
@@ -40,18 +41,20 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("iso", re.compile(rf"\b(?P<y>{_YEAR})-(?P<m>\d\d)-(?P<d>\d\d)\b")),
     ("mdy", re.compile(rf"\b(?P<mon>{_MONTH})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>{_YEAR})\b)?")),
     ("dmy", re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_MONTH})(?:,?\s+(?P<y>{_YEAR})\b)?")),
-    ("month", re.compile(rf"\b(?:(?:in|during|since|last|early|mid|late|mid-|end\s+of|start\s+of)\s+)?(?P<mon>{_MONTH})(?:\s+(?P<y>{_YEAR}))?\b(?![\s-]*\d)")),
+    ("month", re.compile(
+        rf"\b(?:(?:in|during|since|last|end\s+of|start\s+of)\s+)?(?:(?P<part>early|mid|late)[\s-]+)?"
+        rf"(?P<mon>{_MONTH})(?:\s+(?P<y>{_YEAR}))?\b(?![\s-]*\d)")),
     ("weekday", re.compile(rf"\b(?:(?P<last>last|this\s+past)\s+)?(?P<wd>{_WEEKDAY})\b")),
     ("relative", re.compile(
         r"\b(?P<rel>today|tonight|this\s+(?:morning|afternoon|evening|week|month)|earlier\s+(?:today|this\s+week|this\s+month)|"
-        r"yesterday|last\s+night|last\s+week|last\s+month|a\s+week\s+ago|this\s+year)\b", re.I)),
+        r"yesterday|last\s+night|last\s+week|last\s+month|a\s+week\s+ago)\b", re.I)),
     ("year", re.compile(rf"\b(?:in|during|since|early|late|mid-?|of)\s+(?P<y>{_YEAR})\b(?![\s-]*\d)")),
 ]
 
 _FUTURE_CUE = re.compile(
     r"(?:effective|starting|beginning|begin|by|until|through|from|take\s+effect|takes\s+effect|"
     r"end\s+of|ending|expected\s+(?:in|by)|complete[d]?\s+(?:in|by)|scheduled\s+for|will\s+\w+\s+(?:in|on)|will\s+(?:in|on)|"
-    r"last\s+day\s+(?:is|will\s+be|on)|notified\s+(?:in|on)|through\s+the\s+end\s+of)\s+(?:(?:early|mid|late|the)\s+)?$",
+    r"last\s+day\s+(?:is|will\s+be|on)|through\s+the\s+end\s+of)\s+(?:(?:early|mid|late|the)\s+)?$",
     re.I,
 )
 
@@ -64,8 +67,8 @@ class DateMention:
     kind: str  # the pattern that found it
 
 
-def _mid_month(year: int, month: int, published_on: date | None) -> date:
-    day = date(year, month, 15)
+def _mid_month(year: int, month: int, published_on: date | None, day_of_month: int = 15) -> date:
+    day = date(year, month, day_of_month)
     if published_on is not None and day > published_on and (year, month) == (published_on.year, published_on.month):
         return published_on
     return day
@@ -132,7 +135,7 @@ def _resolve(kind: str, m: re.Match, published_on: date | None) -> date | None:
             year = published_on.year
             if date(year, month, 1) > published_on or m.group(0).lower().startswith("last ") and month >= published_on.month:
                 year -= 1
-        return _mid_month(year, month, published_on)
+        return _mid_month(year, month, published_on, {"early": 5, "late": 25}.get((groups.get("part") or "").lower(), 15))
     if published_on is None:
         return None
     if kind == "weekday":

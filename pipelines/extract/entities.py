@@ -9,8 +9,9 @@ grammatical subject of the cut ("Zephyr Robotics said it would cut...").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from .classify import AS_CONJUNCTION
 from .reference import Reference
 
 # Capitalised words that open sentences, name people's roles, places, media or
@@ -41,6 +42,7 @@ _NOT_NAMES = frozenset(
     labor union unions workers' employees' staffers investors' analysts' economists economist
     he she his hers him they'd we'd i'm it'll here there where what why how who whom whose which
     please click subscribe sign newsletter photo image video getty
+    opinion analysis commentary editorial column explainer podcast watch live interview review
     """.split()
 )
 _LEGAL_SUFFIX = re.compile(
@@ -56,8 +58,9 @@ _ANAPHOR = re.compile(
     re.I,
 )
 _GENERIC_SUBJECT = re.compile(
+    r"^\s*(?:some|others|several|many|most)\b|"
     r"\b(?:companies|firms|employers|businesses|startups|banks|automakers|retailers|tech\s+giants|industry|sector|"
-    r"economy|economists|analysts|challenger|the\s+government|agencies|federal)\b",
+    r"makers|chipmakers|rivals|peers|competitors|economy|economists|analysts|challenger|the\s+government|agencies|federal)\b",
     re.I,
 )
 # Words after which a unit name sits in "unit position".
@@ -91,6 +94,7 @@ class DivisionHit:
     end: int
     name: str
     known: bool  # from the divisions seed
+    parent: str | None = None  # for an unlisted unit: the listed unit it sits in
 
 
 def clean_company_name(raw: str) -> str:
@@ -138,7 +142,8 @@ def anaphor_mentions(text: str) -> list[Mention]:
 # will cut", "Blizzard bears the brunt as Microsoft cuts").
 _CLAUSE_BREAK = re.compile(
     r"\b(?:said|says|say|told|tells|reported|reports|announced|announces|confirmed|confirms|disclosed|discloses|"
-    r"according\s+to|as|while|whereas|when|because|though|although|but|that|which|who)\b|[;:]|\s-\s",
+    r"according\s+to|while|whereas|when|because|though|although|but|that|which|who|after|before)\b|[;:]|\s-\s|"
+    + AS_CONJUNCTION,
     re.I,
 )
 _PLAIN_ANAPHORS = frozenset({"it", "we", "they", "the company", "the firm", "the group", "this company", "that company"})
@@ -202,16 +207,34 @@ def resolve_subject(masked: str, trigger_start: int, ref: Reference, accept_name
 
 # Between these the sentence turns to another subject ("Blizzard bears the
 # brunt as Microsoft cuts..."); a unit named across one is not the unit cut.
-_STRONG_BREAK = re.compile(r"\b(?:as|while|whereas|though|although|but|because)\b|;|\s-\s", re.I)
+_STRONG_BREAK = re.compile(AS_CONJUNCTION + r"|\b(?:while|whereas|though|although|but|because|after|before)\b|;|\s-\s", re.I)
+# Between companies a plain ", and" also starts a new cut ("UPS will cut
+# 12,000 jobs, and PayPal 2,500"); between units it only continues a list.
+_COMPANY_BREAK = re.compile(_STRONG_BREAK.pattern + r"|,\s+and\s+(?=[A-Z])", re.I)
 # A comma clause that describes a unit rather than naming one that is cut:
 # "its Platforms and Devices division, the group responsible for Android".
 _DESCRIPTIVE = re.compile(
     r"^\s*(?:(?:the|a)\s+(?:[\w-]+\s+){0,3}?(?:group|unit|team|division|business|organization|arm|studio|company|"
     r"publisher|maker|service|developer)\s+(?:responsible|behind|that|which|known|whose|it|best)|responsible\s+for|"
-    r"home\s+to|maker\s+of|known\s+for|including|such\s+as)\b",
+    r"home\s+to|maker\s+of|known\s+for)\b",
     re.I,
 )
 _RELATIVE = re.compile(r"^\s*(?:which|that|who|whose)\b", re.I)
+# "cut jobs across divisions, including Instagram and WhatsApp": units in a
+# partial list count only when the sentence names no unit outright.
+_INCLUDING = re.compile(
+    r"^\s*(?:including|such\s+as|among\s+them|mostly\s+in|mainly\s+in|"
+    r"with\s+(?:the\s+)?(?:heaviest|most|biggest|largest|deepest|hardest|bulk|majority))\b",
+    re.I,
+)
+# A unit being closed, sold or spun off is what happens to it, not where the
+# stated headcount is cut.
+_DISPOSAL_BEFORE = re.compile(
+    r"\b(?:clos(?:e|es|ed|ing)|shut(?:s|ting)?\s+down|shutter(?:s|ed|ing)?|wind(?:s|ing)?\s+down|wound\s+down|"
+    r"sell(?:s|ing)?|sold|spin(?:s|ning)?\s+off|spun\s+off|spin-off\s+of|sale\s+of|exit(?:s|ed|ing)?|"
+    r"phas(?:e|es|ed|ing)\s+out|divest\w*|cancel\w*|disband\w*)\s+(?:(?:its|the|their|of)\s+)*(?:[\w-]+\s+){0,3}$",
+    re.I,
+)
 _SEGMENT_SPLIT = re.compile(r",\s|;\s*|:\s|\s[—–-]\s|—|\(|\)")
 # A lower-case function named as a unit: "its customer support staff".
 _LOWER_UNIT = re.compile(
@@ -219,6 +242,7 @@ _LOWER_UNIT = re.compile(
     r"(?P<name>[a-z][a-z-]+(?:\s+(?:and\s+)?[a-z][a-z-]+){0,2}?)\s+"
     r"(?P<unit>division|unit|team|organization|organisation|department|group|staff|business|operations?)s?\b"
 )
+_LOWER_UNIT_REACH = 50
 _GENERIC_UNIT_WORDS = frozenset(
     """
     entire whole global worldwide corporate own other remaining broader larger existing main core new small affected
@@ -231,14 +255,53 @@ _GENERIC_UNIT_WORDS = frozenset(
 # effects tools group it bought".
 _APPOSITIVE_UNIT = re.compile(
     r"(?P<name>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,4}),\s+(?:the|its|a)\s+(?:[\w-]+\s+){0,4}?"
-    r"(?:unit|group|division|studio|business|subsidiary|arm)\b"
+    r"(?:unit|group|division|studio|business|subsidiary|arm|organization|organisation|lab|labs)\b"
 )
-_NAME_CONTINUES = re.compile(r"\s+(?:for|of)\s+[A-Z][\w&'-]*(?:\s+(?:(?:and|&|for|of)\s+)?[A-Z][\w&'-]*)*")
+# "cut 600 positions in Meta Superintelligence Labs": a capitalised name
+# after "in" is a unit when it ends like one (and not a place: "in New York").
+_IN_NAMED_UNIT = re.compile(
+    r"\b(?:in|at|within|across|inside)\s+(?:the\s+)?"
+    r"(?P<name>[A-Z][\w&.'-]*(?:\s+(?:&\s+|and\s+|of\s+)?[A-Z][\w&.'-]*){0,5})"
+)
+_UNIT_LIKE = frozenset(
+    """
+    Labs Lab Studios Studio Group Division Unit Services Technology Technologies Cloud Platform Platforms Operations
+    Engineering Research Devices Stores Games Entertainment Media Networks News Solutions Systems Products Sales
+    Marketing Intelligence Superintelligence Hardware Software Ventures Innovation Experiences
+    """.split()
+)
+_WORD = re.compile(r"[A-Z][\w&.'-]*")
 
 
-def _clause_window(masked: str, trigger_start: int) -> tuple[int, int]:
+_COORDINATION = re.compile(
+    rf"\s*(?:{_UNIT_WORD}\s*)?,?\s*(?:and|&|as\s+well\s+as|or)\s+(?:(?:its|the|their|at|in|across)\s+)*", re.I
+)
+
+
+def _coordinated(text: str, a: "DivisionHit", b: "DivisionHit") -> bool:
+    first, second = (a, b) if a.start < b.start else (b, a)
+    if first.end > second.start:
+        return False
+    return bool(_COORDINATION.fullmatch(text, first.end, second.start))
+
+
+def _adds_words(text: str, start: int, end: int, covered: list, aliases: set[str]) -> bool:
+    for m in _WORD.finditer(text, start, end):
+        inside = any(h.start <= start + (m.start() - start) < h.end for h in covered)
+        if not inside and m.group(0).lower() not in aliases:
+            return True
+    return False
+
+
+_NAME_CONTINUES = re.compile(
+    r"\s+(?:for|of)\s+[A-Z][\w&'-]*(?:\s+(?:(?:and|&|for|of)\s+)?[A-Z][\w&'-]*)*|"
+    rf"(?:\s+[A-Z][\w&'-]*)+(?=\s+{_UNIT_WORD}\b)"
+)
+
+
+def clause_window(masked: str, trigger_start: int, between_companies: bool = False) -> tuple[int, int]:
     start, end = 0, len(masked)
-    for m in _STRONG_BREAK.finditer(masked):
+    for m in (_COMPANY_BREAK if between_companies else _STRONG_BREAK).finditer(masked):
         if m.end() <= trigger_start:
             start = m.end()
         elif m.start() >= trigger_start:
@@ -247,8 +310,9 @@ def _clause_window(masked: str, trigger_start: int) -> tuple[int, int]:
     return start, end
 
 
-def _excluded_spans(text: str) -> list[tuple[int, int]]:
-    spans = []
+def _excluded_spans(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(spans that never name the cut unit, spans of partial lists)."""
+    spans, partial = [], []
     pos = 0
     pieces = []
     for m in _SEGMENT_SPLIT.finditer(text):
@@ -259,21 +323,25 @@ def _excluded_spans(text: str) -> list[tuple[int, int]]:
         piece = text[start:end]
         if _RELATIVE.match(piece):
             spans.append((start, end))
+        elif _INCLUDING.match(piece):
+            partial.append((start, len(text)))
         elif _DESCRIPTIVE.match(piece) and i > 0:
             spans.append((start, len(text)))
             break
-    return spans
+    return spans, partial
 
 
 def find_divisions(text: str, masked: str, trigger_start: int, company: str, ref: Reference,
-                   subject: Mention | None) -> list[DivisionHit]:
+                   subject: Mention | None, trigger_end: int | None = None) -> list[DivisionHit]:
     """Units of `company` named where the sentence reports the cut, most
     specific only: a unit disappears when one of its sub-units is named."""
-    lo, hi = _clause_window(masked, trigger_start)
-    excluded = _excluded_spans(text)
+    lo, hi = clause_window(masked, trigger_start)
+    excluded, partial = _excluded_spans(text)
 
     def usable(start: int, end: int) -> bool:
         if start < lo or end > hi or masked[start:end].strip() == "":
+            return False
+        if _DISPOSAL_BEFORE.search(masked[max(0, start - 50) : start]):
             return False
         return not any(s <= start < e for s, e in excluded)
 
@@ -285,8 +353,16 @@ def find_divisions(text: str, masked: str, trigger_start: int, company: str, ref
                 continue
             longer = _NAME_CONTINUES.match(masked, m.end()) if surface[:1].isupper() else None
             if longer:
-                # "Azure for Operators" is its own unit, not Azure.
-                hits.append(DivisionHit(m.start(), longer.end(), masked[m.start() : longer.end()], False))
+                # "Azure for Operators" is its own unit, not Azure; but in
+                # "Azure for Operators and Mixed Reality" the name stops
+                # where another listed unit begins.
+                end = longer.end()
+                for joint in re.finditer(r"\s+(?:and|&)\s+", masked[m.end() : end]):
+                    at = m.end() + joint.end()
+                    if any(rx.match(masked, at) for rx, _, _ in ref.division_matchers.get(company, ())):
+                        end = m.end() + joint.start()
+                        break
+                hits.append(DivisionHit(m.start(), end, masked[m.start() : end], False))
                 continue
             hits.append(DivisionHit(m.start(), m.end(), lookup[surface.lower() if folded else surface], True))
     if subject is not None and subject.division and subject.company == company and subject.start >= 0:
@@ -296,31 +372,72 @@ def find_divisions(text: str, masked: str, trigger_start: int, company: str, ref
     if company in ref.companies:
         aliases.update(a.lower() for a in ref.companies[company].aliases)
 
-    def add_unknown(start: int, end: int, name: str) -> None:
+    def add_unknown(start: int, end: int, name: str, outer_end: int | None = None) -> None:
         name = name.strip(" ,")
         low = name.lower()
         if not name or low in aliases or low in _NOT_NAMES or not usable(start, end):
             return
-        if any(not (end <= h.start or start >= h.end) for h in hits):
-            return
         if ref.entity_regex.fullmatch(name):
             return  # another company, not a unit of this one
+        outer = outer_end or end
+        overlapping = [h for h in hits if not (outer <= h.start or start >= h.end)]
+        if overlapping:
+            # "its North America Stores division" names more than the listed
+            # "stores division"; "its AWS Physical Stores Technology team"
+            # names nothing beyond listed names.
+            inside = all(h.known and start <= h.start and h.end <= outer for h in overlapping)
+            if not inside or not _adds_words(masked, start, end, overlapping, aliases):
+                return
+            for h in overlapping:
+                hits.remove(h)
         hits.append(DivisionHit(start, end, name, False))
 
     for m in _UNKNOWN_UNIT.finditer(masked):
-        add_unknown(m.start("name"), m.end("name"), m.group("name"))
+        add_unknown(m.start("name"), m.end("name"), m.group("name"), m.end())
+    for m in _IN_NAMED_UNIT.finditer(masked):
+        if m.group("name").split()[-1] in _UNIT_LIKE:
+            add_unknown(m.start("name"), m.end("name"), m.group("name"))
+    t_end = trigger_end if trigger_end is not None else trigger_start
     for m in _LOWER_UNIT.finditer(masked):
         words = m.group("name").split()
-        if words[0] in _GENERIC_UNIT_WORDS or any(w in _GENERIC_UNIT_WORDS for w in words):
+        if any(w in _GENERIC_UNIT_WORDS for w in words):
+            continue
+        # A lower-case unit only counts right beside the cut ("reduced its
+        # customer support staff"); elsewhere it is usually someone's title
+        # ("the head of its entertainment business said").
+        if m.start() - t_end > _LOWER_UNIT_REACH or trigger_start - m.end() > _LOWER_UNIT_REACH:
             continue
         add_unknown(m.start("name"), m.end("name"), m.group("name"))
     for m in _APPOSITIVE_UNIT.finditer(text):
         add_unknown(m.start("name"), m.end("name"), m.group("name"))
 
-    names = {h.name for h in hits if h.known}
+    outright = [h for h in hits if not any(s <= h.start < e for s, e in partial)]
+    if outright:
+        hits = outright
+    # "the devices unit behind Alexa": a unit named for what another unit
+    # makes gives way to that unit; alone ("the group that runs its
+    # Supercharger network") it is the best name there is.
+    described = [h for h in hits if _DESCRIBED_BEFORE.search(masked[max(0, h.start - 30) : h.start])]
+    if described and len(described) < len(hits):
+        hits = [h for h in hits if h not in described]
+
+    # A listed unit named as the subject ("Reality Labs layoffs hit its VR
+    # and Horizon teams") contains the unlisted teams named after the cut.
+    framing = [h for h in hits if h.known and h.end <= trigger_start]
+    if framing:
+        parent = framing[-1].name
+        nested = [replace(h, parent=parent) for h in hits if not h.known and h.start >= trigger_start]
+        if nested:
+            hits = [h for h in hits if h.known and h.name != parent or not h.known and h.start < trigger_start] + nested
     drop = set()
-    for name in names:
-        drop.update(ref.ancestors(company, name))
+    for hit in hits:
+        if not hit.known:
+            continue
+        for ancestor in ref.ancestors(company, hit.name):
+            # "its Assistant group and its Devices and Services organization"
+            # names two units cut side by side, even if one contains the other.
+            if not any(h.name == ancestor and _coordinated(masked, h, hit) for h in hits):
+                drop.add(ancestor)
     seen: set[str] = set()
     result = []
     for hit in sorted(hits, key=lambda h: h.start):
@@ -331,7 +448,26 @@ def find_divisions(text: str, masked: str, trigger_start: int, company: str, ref
     return result
 
 
+# "the devices unit behind Alexa and Echo": what a unit makes is not a unit.
+_DESCRIBED_BEFORE = re.compile(
+    r"\b(?:behind|responsible\s+for|makes?|making|builds?|building|runs?|running|oversees|overseeing|owns|sells)\s+(?:the\s+|its\s+)?$",
+    re.I,
+)
+
+
+# After a unit's name these make it a product ("Xbox projects", "Alexa
+# voice assistant"), not the unit where people are cut.
+_PRODUCT_AFTER = re.compile(
+    r"\s+(?:projects?|games?|consoles?|headsets?|products?|series|titles?|franchises?|brand|apps?|stores?|speakers?|"
+    r"assistant|subscribers|users|customers|creators|streamers|sales|revenue|prices?|phones?|cars|shows?|content|"
+    r"stations|chargers|gadgets|launch|releases?)\b",
+    re.I,
+)
+
+
 def _in_unit_position(text: str, start: int, end: int, surface: str) -> bool:
+    if _PRODUCT_AFTER.match(text, end):
+        return False
     # Proper names ("Reality Labs", "AWS") stand on their own; ordinary words
     # ("devices", "retail") only count where a unit is being named.
     if surface[:1].isupper() and not (start == 0 or text[:start].rstrip().endswith((".", '"'))):

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
 from .candidates import Candidate
-from .classify import read_sentence
+from .classify import RECENCY, Trigger, background_mask, read_sentence
 from .dates import announced_on, first_absolute_date
-from .entities import DivisionHit, Mention, find_divisions, resolve_subject, seeded_mentions
+from .entities import DivisionHit, Mention, Subject, clause_window, find_divisions, resolve_subject, seeded_mentions
 from .headcount import Figure, find_figures, with_base
 from .merge import merge_candidates
 from .model import CutFact
@@ -43,6 +44,13 @@ class _Article:
     # First known company named in each sentence, by sentence index.
     sentence_subjects: dict[int, str] = field(default_factory=dict)
     last_cut_company: str | None = None
+    # Companies whose first cut mention in the article is a past one: an
+    # undated mention afterwards is taken to be that past cut again (a
+    # retrospective, a lawsuit over old layoffs).
+    past_first: set[str] = field(default_factory=set)
+    fresh: set[str] = field(default_factory=set)
+    denied: set[str] = field(default_factory=set)
+    last_stated: date | None = None  # the latest date a cut sentence gave ("the same day")
     _bases: list[tuple[int, int]] | None = None  # (offset, workforce size)
 
     def accept_name(self, name: str) -> bool:
@@ -51,7 +59,12 @@ class _Article:
         just the start of a sentence."""
         if len(name) < 2:
             return False
-        return name in self.title or self.text.count(name) >= 2
+        # Headlines are often in title case, where every word is capitalised;
+        # there the name must also appear in the body.
+        in_body = self.text.count(name) - (1 if self.title and self.text.startswith(self.title) and name in self.title else 0)
+        if name in self.title:
+            return in_body >= 1
+        return in_body >= 2
 
     def workforce_base(self, offset: int) -> int | None:
         if self._bases is None:
@@ -98,6 +111,8 @@ def _extract(text: str, title: str | None, published_on: date | None, ref: Refer
         title_sentence = Sentence(span[0], span[1], norm_title)
         article.title_subject = _title_subject(article, norm_title)
         candidates += _read(article, title_sentence, -1, evidence=(title or "").strip()[:1000])
+        if read_sentence(norm_title, published_on).denial and article.title_subject is not None:
+            article.denied.add(article.title_subject.company)
 
     for index, sentence in enumerate(article.sentences):
         named = seeded_mentions(sentence.text, ref)
@@ -106,6 +121,7 @@ def _extract(text: str, title: str | None, published_on: date | None, ref: Refer
         if sentence.text == norm_title:
             continue  # the headline repeated as the first line
         candidates += _read(article, sentence, index, evidence=text[sentence.start:sentence.end])
+    candidates = [c for c in candidates if c.company not in article.denied]
     return merge_candidates(_unify_names(candidates, norm_title), ref)
 
 
@@ -157,20 +173,70 @@ def _unify_names(candidates: list[Candidate], title: str) -> list[Candidate]:
 
 
 def _read(article: _Article, sentence: Sentence, index: int, evidence: str) -> list[Candidate]:
-    ref = article.ref
     reading = read_sentence(sentence.text, article.published_on)
+    if reading.background:
+        _note_past(article, sentence, index, reading.raw_triggers[0].start)
+        return []
     if not reading.triggers or reading.non_event:
         return []
     masked = reading.masked
-    trigger = reading.triggers[0]
 
-    found = resolve_subject(masked, trigger.start, ref, article.accept_name)
+    # One cut per clause that names its own company: "UPS will cut 12,000
+    # jobs, and PayPal will cut 2,500" is two cuts; "Meta will cut 10,000
+    # jobs as it ..." is one.
+    first = reading.triggers[0]
+    found = resolve_subject(masked, first.start, article.ref, article.accept_name)
+    clauses = []
+    seen_windows = set()
+    for trigger in reading.triggers:
+        window = clause_window(masked, trigger.start, between_companies=True)
+        if window in seen_windows:
+            continue
+        seen_windows.add(window)
+        view = _only(masked, window)
+        own = resolve_subject(view, trigger.start, article.ref, article.accept_name)
+        clauses.append((view, trigger, own if own.mention is not None else found))
+    companies = {c[2].mention.company for c in clauses if c[2].mention is not None}
+    if len(companies) <= 1:
+        return _candidates(article, sentence, index, evidence, masked, first, found)
+    out: list[Candidate] = []
+    done: set[str] = set()
+    for view, trigger, subject in clauses:
+        if subject.mention is None or subject.mention.company in done:
+            continue
+        done.add(subject.mention.company)
+        out += _candidates(article, sentence, index, evidence, view, trigger, subject)
+    return out
+
+
+_SAME_DAY = re.compile(r"\b(?:the\s+same\s+day|that\s+(?:same\s+)?day|the\s+same\s+afternoon|hours\s+later)\b", re.I)
+
+
+def _earlier_date(article: _Article, index: int, reach: int) -> date | None:
+    for back in range(1, reach + 1):
+        if index - back < 0:
+            break
+        text = background_mask(article.sentences[index - back].text, article.published_on)
+        found, stated = announced_on(text, article.published_on)
+        if stated:
+            return found
+    return None
+
+
+def _only(text: str, window: tuple[int, int]) -> str:
+    start, end = window
+    return " " * start + text[start:end] + " " * (len(text) - end)
+
+
+def _candidates(article: _Article, sentence: Sentence, index: int, evidence: str, masked: str, trigger: Trigger,
+                found: Subject) -> list[Candidate]:
+    ref = article.ref
     subject = found.mention
     explicit = subject is not None
     inherited_division = None
     if subject is None:
-        if not found.needs_context:
-            return []
+        if not found.needs_context or index < 0:
+            return []  # a headline needs its own subject
         subject = _context_company(article, index)
         if subject is None:
             return []
@@ -180,32 +246,40 @@ def _read(article: _Article, sentence: Sentence, index: int, evidence: str) -> l
     if index >= 0:
         article.last_cut_company = company
 
-    divisions = find_divisions(sentence.text, masked, trigger.start, company, ref, subject)
+    when, stated = announced_on(masked, article.published_on)
+    same_day = bool(_SAME_DAY.search(masked))
+    if not stated and index > 0 and (same_day or not explicit and article.sentence_subjects.get(index - 1) == company):
+        # "On Thursday it was SAP's turn. The German software maker said
+        # it would cut...": the date sits in the sentence before.
+        earlier = article.last_stated if same_day and article.last_stated else _earlier_date(article, index, 1)
+        if earlier is not None:
+            when, stated = earlier, True
+    if stated and when is not None:
+        article.last_stated = when
+    if when is None:
+        when = article.fallback_date
+    if company in article.past_first and company not in article.fresh and not stated and not RECENCY.search(masked):
+        return []
+    article.fresh.add(company)
+
+    divisions = find_divisions(sentence.text, masked, trigger.start, company, ref, subject, trigger.end)
     if not divisions and inherited_division:
         divisions = [DivisionHit(-1, -1, inherited_division, True)]
 
     figures = [f for f in find_figures(masked, ref) if f.role == "count"]
     figures = _fold_percentages(figures, article, sentence.start, ref)
 
-    when, stated = announced_on(masked, article.published_on)
-    if when is None:
-        when = article.fallback_date
-
     pairs = _pair(divisions, figures, trigger.start)
     shared = len(pairs) > 1 and len({id(f) for _, f in pairs if f is not None}) == 1 and pairs[0][1] is not None
     out = []
     for hit, fig in pairs:
-        known = hit is not None and hit.known
-        path = None
-        if hit is not None:
-            path = ref.division_path(company, hit.name) if known else _unknown_path(subject, hit.name)
         out.append(Candidate(
             company=company,
             company_seeded=company in ref.companies,
             company_explicit=explicit,
             division=hit.name if hit else None,
-            division_known=known,
-            division_path=path,
+            division_known=hit is not None and hit.known,
+            division_path=_path(ref, company, hit, subject) if hit else None,
             figure=fig,
             announced_on=when,
             date_stated=stated,
@@ -218,9 +292,25 @@ def _read(article: _Article, sentence: Sentence, index: int, evidence: str) -> l
     return out
 
 
-def _unknown_path(subject: Mention, name: str) -> str:
-    # An unlisted team inside a listed business ("AWS's Payments Platform group").
-    return f"{subject.division} > {name}" if subject.division else name
+def _path(ref: Reference, company: str, hit: DivisionHit, subject: Mention) -> str:
+    if hit.known:
+        return ref.division_path(company, hit.name) or hit.name
+    # An unlisted team inside a named unit ("Reality Labs layoffs hit its
+    # VR and Horizon teams", "AWS's Payments Platform group").
+    parent = hit.parent or (subject.division if subject.company == company else None)
+    if parent:
+        return f"{ref.division_path(company, parent) or parent} > {hit.name}"
+    return hit.name
+
+
+def _note_past(article: _Article, sentence: Sentence, index: int, trigger_start: int) -> None:
+    found = resolve_subject(sentence.text, trigger_start, article.ref, article.accept_name)
+    company = found.mention.company if found.mention else None
+    if company is None and found.needs_context:
+        context = _context_company(article, index)
+        company = context.company if context else None
+    if company and company not in article.fresh:
+        article.past_first.add(company)
 
 
 def _fold_percentages(figures: list[Figure], article: _Article, offset: int, ref: Reference) -> list[Figure]:

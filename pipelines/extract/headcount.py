@@ -38,7 +38,7 @@ _GAP_STOP = (
 )
 _GAP = rf"(?:\s+(?!{_GAP_STOP}\b)[A-Za-z][\w&.'-]*){{0,4}}?"
 _OF = r"(?:\s+of(?:\s+(?:its|their|the|our|his|her|this|that|these|those|[A-Z][\w&.-]*'s|company's|firm's|group's)){0,2})?"
-_FOLLOWS_PEOPLE = re.compile(rf"{_OF}{_GAP}\s+(?:{PEOPLE}|{CUT_NOUNS})\b", re.I)
+_FOLLOWS_PEOPLE = re.compile(rf"{_OF}{_GAP}\s+(?:(?P<people>{PEOPLE})|(?P<cuts>{CUT_NOUNS}))\b", re.I)
 # Workforce size: "a 72,000-person workforce", "an 18,000-strong staff".
 _FOLLOWS_SIZE_ADJ = re.compile(r"[\s-]*(?:person|people|employee|member|strong)\b", re.I)
 _BAD_FOLLOWER = re.compile(r"\s*(?:%|percent\b|per\s+cent\b|billion\b|million\s+(?:dollars|in)\b|[a-z]*[-/]\d)", re.I)
@@ -126,6 +126,7 @@ class Figure:
     precision: int = 4
     role: str = "count"  # count | base | hire
     base: int | None = None  # workforce size stated inside the figure itself
+    derived: bool = False  # worked out from a percentage, not stated as a count
 
 
 def _qualifier_at_end(prefix: str, ref: Reference) -> tuple[str | None, int]:
@@ -241,8 +242,8 @@ def _count_figure(sentence: str, m: re.Match, ref: Reference) -> Figure | None:
     n_of_m = _N_OF_M.match(sentence, m.end())
     people = n_of_m or _FOLLOWS_PEOPLE.match(sentence, m.end())
     if people:
-        if is_year(raw) and re.match(rf"\s+{CUT_NOUNS}", sentence[m.end():], re.I):
-            return None  # "2024 layoffs" names a year
+        if people.group("cuts") and (is_year(raw) or value < 10):
+            return None  # "2024 layoffs" names a year; "two reductions" counts rounds
         low, high, precision = apply_qualifier(value, qualifier, ref)
         pct = base = None
         if n_of_m:
@@ -250,6 +251,8 @@ def _count_figure(sentence: str, m: re.Match, ref: Reference) -> Figure | None:
             if base and base > value:
                 pct = round(100.0 * value / base, 1)
         role = _role(sentence[:start], sentence, m.end())
+        if role == "base" and not n_of_m and people.group("cuts"):
+            role = "count"  # "with 12,000 cuts" counts cuts, not staff
         # The span covers "of its 1,000 employees" too, so that base figure is
         # not read again as a cut of its own.
         return Figure(start, people.end() if n_of_m else m.end(), low, high, sentence[start : m.end()].strip(),
@@ -257,6 +260,10 @@ def _count_figure(sentence: str, m: re.Match, ref: Reference) -> Figure | None:
 
     size = _FOLLOWS_SIZE_ADJ.match(sentence, m.end()) or _SIZE_OF.search(sentence[:start][-60:])
     if size and not is_year(raw):
+        if _FOLLOWS_SIZE_ADJ.match(sentence, m.end()) and _CUT_VERB_BEFORE.search(sentence[:start][-60:]):
+            # "dismissed the roughly 500-person team": the team is the cut
+            low, high, precision = apply_qualifier(value, qualifier, ref)
+            return Figure(start, m.end(), low, high, sentence[start : m.end()].strip(), precision=precision)
         return Figure(start, m.end(), value, value, sentence[start : m.end()].strip(), precision=4, role="base")
 
     # No noun: accept only right after a cut verb, and only if what follows
@@ -305,8 +312,9 @@ def _percent_figure(sentence: str, start: int, end: int, pct: float | None, ref:
     if base:
         count = int(round(base * pct / 100.0))
         low, high, precision = apply_qualifier(count, qualifier, ref)
-        return Figure(text_start, text_end, low, high, text, pct=float(pct), precision=min(precision, 3) if qualifier else 4, base=base)
-    return Figure(text_start, text_end, None, None, text, pct=float(pct), precision=0)
+        return Figure(text_start, text_end, low, high, text, pct=float(pct), precision=min(precision, 3) if qualifier else 4,
+                      base=base, derived=True)
+    return Figure(text_start, text_end, None, None, text, pct=float(pct), precision=0, derived=True)
 
 
 def with_base(fig: Figure, base: int, ref: Reference) -> Figure:
@@ -316,4 +324,5 @@ def with_base(fig: Figure, base: int, ref: Reference) -> Figure:
     count = int(round(base * fig.pct / 100.0))
     qualifier = next((q for q in sorted(ref.approximations, key=len, reverse=True) if fig.text.lower().startswith(q + " ")), None)
     low, high, precision = apply_qualifier(count, qualifier, ref)
-    return Figure(fig.start, fig.end, low, high, fig.text, pct=fig.pct, precision=min(precision, 3), role=fig.role, base=base)
+    return Figure(fig.start, fig.end, low, high, fig.text, pct=fig.pct, precision=min(precision, 3), role=fig.role, base=base,
+                  derived=True)

@@ -2,9 +2,15 @@
 
 Articles repeat themselves: the headline, the lede and a later paragraph may
 all describe the same cut, each adding a detail (the unit in one sentence, the
-figure in another). Facts that cannot contradict each other are combined;
-facts that can (two different units, two figures that do not overlap) stay
-apart.
+figure in another). Within one company:
+
+- mentions of one unit (or of a unit and its parent) are one cut unless
+  their figures contradict each other;
+- a company-wide mention adds its figure and date to the unit cuts when that
+  is unambiguous, and is otherwise a restatement or a part of them ("1,985 of
+  them are in Washington"), never a second cut;
+- company-wide mentions with no unit named are one cut: later, smaller
+  figures are almost always breakdowns of the headline figure.
 """
 
 from __future__ import annotations
@@ -17,15 +23,38 @@ from .model import CutFact
 from .reference import Reference
 
 
-def _related(ref: Reference, company: str, a: str, b: str) -> bool:
-    return a == b or a in ref.ancestors(company, b) or b in ref.ancestors(company, a)
+def _depth(ref: Reference, c: Candidate) -> int:
+    if not c.division:
+        return 0
+    return ref.depth(c.company, c.division) if c.division_known else 1
 
 
-def _rank(c: Candidate, ref: Reference) -> tuple:
-    # Most exact figure, then most specific unit, then a stated date, then
-    # the body over the headline, then the earliest sentence.
-    return (c.precision, ref.depth(c.company, c.division) if c.division_known else (1 if c.division else 0),
-            c.date_stated, c.sentence_index >= 0, -c.sentence_index)
+def _ancestors(c: Candidate) -> list[str]:
+    return (c.division_path or "").split(" > ")[:-1]
+
+
+def _related(ref: Reference, company: str, a: Candidate, b: Candidate) -> bool:
+    x, y = a.division, b.division
+    if x is None or y is None:
+        return False
+    if x.lower() == y.lower():
+        return True
+    if y in _ancestors(a) or x in _ancestors(b):
+        return True
+    # "Azure for Operators" in the headline, "Azure for Operators and
+    # Mission Engineering" in the body.
+    lx, ly = x.lower(), y.lower()
+    return lx.startswith(ly + " ") or ly.startswith(lx + " ")
+
+
+def _figure_rank(c: Candidate) -> tuple:
+    f = c.figure
+    if f is None:
+        return (-1, -1, -1, 0)
+    # A count the article states beats one worked out from a percentage;
+    # then the most exact; then the largest, since the headline figure is
+    # the total and later ones tend to be its parts.
+    return (0 if f.derived else 1, f.precision, f.low or 0, c.sentence_index >= 0)
 
 
 def merge_candidates(candidates: list[Candidate], ref: Reference) -> list[CutFact]:
@@ -37,37 +66,41 @@ def merge_candidates(candidates: list[Candidate], ref: Reference) -> list[CutFac
     share_ids: dict[tuple[int, int], int] = {}
     for group in by_company.values():
         company = group[0].company
-        clusters: list[list[Candidate]] = []
-
-        # Units first, most specific first, so a parent-level mention joins
-        # the sub-unit it is the parent of.
-        with_unit = sorted((c for c in group if c.division), key=lambda c: -ref.depth(company, c.division))
-        for cand in with_unit:
+        unit_clusters: list[list[Candidate]] = []
+        for cand in sorted((c for c in group if c.division), key=lambda c: (-_depth(ref, c), c.sentence_index)):
             home = next(
-                (cl for cl in clusters if cl[0].division and _related(ref, company, cl[0].division, cand.division)
-                 and all(cand.overlaps(o) for o in cl)),
+                (cl for cl in unit_clusters
+                 if any(_related(ref, company, cand, o) for o in cl) and all(cand.overlaps(o) for o in cl)
+                 # units that split one stated figure stay apart
+                 and not any(o.share_key is not None and o.share_key == cand.share_key for o in cl)),
                 None,
             )
             if home is None:
-                clusters.append([cand])
+                unit_clusters.append([cand])
             else:
                 home.append(cand)
 
-        unit_clusters = list(clusters)
+        wide: list[Candidate] = []
         for cand in sorted((c for c in group if not c.division), key=lambda c: c.sentence_index):
+            if not unit_clusters:
+                wide.append(cand)
+                continue
             compatible = [cl for cl in unit_clusters if all(cand.overlaps(o) for o in cl)]
-            if unit_clusters and compatible and len(compatible) == len(unit_clusters):
-                _donate(cand, unit_clusters)
+            if cand.figure is not None and compatible and all(_unstated(cl) for cl in compatible) and \
+                    cand.sentence_index < min(c.sentence_index for cl in compatible for c in cl):
+                # The company-wide figure came first ("cuts about 9,000 jobs"),
+                # the units later and without figures ("Xbox was among the
+                # hardest hit"): those units are parts of one company-wide cut.
+                wide.append(cand)
+                unit_clusters = [cl for cl in unit_clusters if cl not in compatible]
                 continue
-            if unit_clusters and compatible:
-                _donate(cand, compatible)
-                continue
-            home = next((cl for cl in clusters if not cl[0].division and all(cand.overlaps(o) for o in cl)), None)
-            if home is None:
-                clusters.append([cand])
-            else:
-                home.append(cand)
+            if compatible:
+                _donate(cand, compatible, len(compatible) == len(unit_clusters))
+            elif cand.figure is not None and cand.figure.low is not None and cand.figure.low > _largest(unit_clusters):
+                wide.append(cand)  # a company total above every unit figure
+            # else: a part of the unit cuts; nothing new
 
+        clusters = unit_clusters + ([wide] if wide else [])
         for cluster in clusters:
             facts.append(_to_fact(cluster, ref, share_ids))
 
@@ -82,48 +115,63 @@ def merge_candidates(candidates: list[Candidate], ref: Reference) -> list[CutFac
     return facts
 
 
-def _donate(cand: Candidate, clusters: list[list[Candidate]]) -> None:
-    """A company-wide mention adds to unit facts instead of becoming its own.
+def _unstated(cluster: list[Candidate]) -> bool:
+    return not any(c.figure is not None for c in cluster)
 
-    Its figure only moves when the destination is unambiguous: one unit, or
-    units that already split one figure (they came from one sentence)."""
-    if cand.has_count() or (cand.figure is not None and cand.figure.pct is not None):
-        lacking = [cl for cl in clusters if not any(c.figure is not None for c in cl)]
-        if len(clusters) == 1 or (lacking and len({cl[0].sentence_index for cl in lacking}) == 1 and len(lacking) == len(clusters)):
-            key = (cand.sentence_index, cand.figure.start) if len(clusters) > 1 else None
-            for cl in clusters:
-                cl.append(replace(cand, division=cl[0].division, division_known=cl[0].division_known,
-                                  division_path=cl[0].division_path, share_key=key or cl[0].share_key))
-            return
+
+def _largest(clusters: list[list[Candidate]]) -> int:
+    return max((c.figure.high or 0 for cl in clusters for c in cl if c.figure is not None), default=0)
+
+
+def _donate(cand: Candidate, clusters: list[list[Candidate]], covers_all: bool) -> None:
+    """Lend a company-wide mention's figure and date to unit cuts.
+
+    The figure moves only where its destination is unambiguous: a single
+    unit, or units that came from one sentence and so already split one
+    figure between them."""
+    figureless = [cl for cl in clusters if not any(c.figure is not None for c in cl)]
+    one_sentence = len({cl[0].sentence_index for cl in figureless}) == 1
+    moves = cand.figure is not None and (len(clusters) == 1 or (covers_all and figureless == clusters and one_sentence))
+    key = (cand.sentence_index, cand.figure.start) if moves and len(clusters) > 1 else None
     for cl in clusters:
-        cl.append(replace(cand, division=cl[0].division, division_known=cl[0].division_known,
-                          division_path=cl[0].division_path, figure=None if len(clusters) > 1 else cand.figure,
-                          share_key=cl[0].share_key))
+        cl.append(replace(cand, figure=cand.figure if moves else None, share_key=key))
 
 
 def _to_fact(cluster: list[Candidate], ref: Reference, share_ids: dict[tuple[int, int], int]) -> CutFact:
-    primary = max(cluster, key=lambda c: _rank(c, ref))
-    figure_source = max(cluster, key=lambda c: (c.precision, c.sentence_index >= 0, -c.sentence_index))
-    unit_source = max(cluster, key=lambda c: (ref.depth(c.company, c.division) if c.division_known else (1 if c.division else 0)))
+    units = [c for c in cluster if c.division]
+    with_figure = [c for c in units if c.figure is not None]
+    # A sub-unit named only in passing ("Xbox and ZeniMax teams are also
+    # losing people") does not narrow a cut whose figure was given for the
+    # parent unit.
+    unit_pool = with_figure or units
+    unit_source = max(unit_pool, key=lambda c: (_depth(ref, c), len(c.division or ""), c.sentence_index >= 0, -c.sentence_index)) if unit_pool else None
+    figure_source = max(cluster, key=_figure_rank)
+    figure = figure_source.figure
+
+    if unit_source is not None and unit_source.figure is not None and _figure_rank(unit_source) == _figure_rank(figure_source):
+        primary = unit_source
+    elif figure is not None:
+        primary = figure_source
+    else:
+        primary = unit_source or min(cluster, key=lambda c: (c.sentence_index < 0, c.sentence_index))
+
     dated = [c for c in cluster if c.date_stated and c.announced_on is not None]
     announced = primary.announced_on
     if not primary.date_stated and dated:
-        announced = min(dated, key=lambda c: c.sentence_index).announced_on
+        announced = min(dated, key=lambda c: (c.sentence_index < 0, c.sentence_index)).announced_on
 
-    figure = figure_source.figure
     pct = figure.pct if figure else None
     if pct is None:
         pct = next((c.figure.pct for c in cluster if c.figure is not None and c.figure.pct is not None), None)
 
-    share = figure_source.share_key
     group = None
-    if share is not None:
-        group = share_ids.setdefault(share, len(share_ids) + 1)
+    if figure_source.share_key is not None and figure is not None:
+        group = share_ids.setdefault(figure_source.share_key, len(share_ids) + 1)
 
     return CutFact(
         company=primary.company,
-        division=unit_source.division,
-        division_path=unit_source.division_path,
+        division=unit_source.division if unit_source else None,
+        division_path=unit_source.division_path if unit_source else None,
         headcount_low=figure.low if figure else None,
         headcount_high=figure.high if figure else None,
         headcount_text=figure.text if figure else None,
@@ -138,12 +186,14 @@ def _to_fact(cluster: list[Candidate], ref: Reference, share_ids: dict[tuple[int
     )
 
 
-def _confidence(primary: Candidate, figure_source: Candidate, unit_source: Candidate, cluster: list[Candidate], ref: Reference) -> float:
+def _confidence(primary: Candidate, figure_source: Candidate, unit_source: Candidate | None, cluster: list[Candidate],
+                ref: Reference) -> float:
     score = 0.4
     if primary.company in ref.companies:
         score += 0.2
-    score += {4: 0.2, 3: 0.17, 2: 0.14, 1: 0.1, 0: 0.05}.get(figure_source.precision, 0.0)
-    if unit_source.division:
+    if figure_source.figure is not None:
+        score += {4: 0.2, 3: 0.17, 2: 0.14, 1: 0.1, 0: 0.05}.get(figure_source.figure.precision, 0.0)
+    if unit_source is not None:
         score += 0.1 if unit_source.division_known else 0.07
     if any(c.company_explicit for c in cluster):
         score += 0.05

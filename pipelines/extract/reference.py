@@ -23,9 +23,9 @@ DEFAULT_SEEDS_DIR = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds
 # company is known, but never identify the company on their own.
 _AMBIGUOUS_NAMES = frozenset(
     {
-        "Retail", "Search", "Assistant", "Core", "Sky", "Cruise", "Converse", "Messenger",
+        "Retail", "Search", "Assistant", "Core", "Sky", "Converse", "Messenger",
         "Pixel", "Slack", "Blizzard", "Rockstar", "Respawn", "Peacock", "Fresh", "Android",
-        "Azure", "Activision", "Kuiper", "Bethesda",
+        "Azure", "Kuiper", "Bethesda",
     }
 )
 

@@ -8,9 +8,23 @@ from typing import Any
 
 import yaml
 
-from pipelines.fetch import FetchSettings
+from pipelines.fetch import FetchSettings, is_fetchable_url
+from pipelines.sources.relevance import compile_keyword
 
-KNOWN_KINDS = ("html_dir", "urls")
+KNOWN_KINDS = ("feed", "sitemap", "urls", "html_dir", "warc")
+
+# Options every kind understands: the relevance filter (see relevance.py).
+_COMMON_OPTIONS = ("keywords",)
+
+# Per kind: the options it understands. An unknown key is refused rather than ignored, because a
+# misspelt `keyword:` that silently did nothing would let a whole feed through unfiltered.
+_KIND_OPTIONS: dict[str, tuple[str, ...]] = {
+    "feed": ("url",),
+    "sitemap": ("url", "max_sitemaps"),
+    "urls": ("urls", "path"),
+    "html_dir": ("path", "glob"),
+    "warc": ("path",),
+}
 
 
 class SourceError(ValueError):
@@ -69,4 +83,52 @@ def _parse_source(entry: Any, index: int, base_dir: Path) -> SourceSpec:
     if kind not in KNOWN_KINDS:
         raise SourceError(f"source {name!r}: kind {kind!r} is not one of {', '.join(KNOWN_KINDS)}")
     options = {key: value for key, value in entry.items() if key not in ("name", "kind")}
+    check_options(name, kind, options)
     return SourceSpec(name=name, kind=kind, options=options, base_dir=base_dir)
+
+
+def check_options(name: str, kind: str, options: dict[str, Any]) -> None:
+    """Raise SourceError naming the first option of this source that cannot work."""
+    if kind not in KNOWN_KINDS:
+        raise SourceError(f"source {name!r}: kind {kind!r} is not one of {', '.join(KNOWN_KINDS)}")
+    where = f"source {name!r} ({kind})"
+    allowed = _KIND_OPTIONS[kind] + _COMMON_OPTIONS
+    unknown = sorted(str(key) for key in options if key not in allowed)
+    if unknown:
+        raise SourceError(f"{where}: unknown option(s) {', '.join(unknown)}; {kind} sources take {', '.join(allowed)}")
+
+    if kind in ("feed", "sitemap"):
+        url = options.get("url")
+        if not url:
+            raise SourceError(f"{where} needs a 'url' (the address of the {kind})")
+        fetchable, reason = is_fetchable_url(str(url)) if isinstance(url, str) else (False, "not a string")
+        if not fetchable:
+            raise SourceError(f"{where}: 'url' must be an http(s) address, got {url!r} ({reason})")
+    elif kind == "urls":
+        if "urls" not in options and "path" not in options:
+            raise SourceError(f"{where} needs 'urls' (a list of addresses) or 'path' (a file listing them)")
+        if "urls" in options and not isinstance(options["urls"], list):
+            raise SourceError(f"{where}: 'urls' must be a list of addresses")
+    elif kind in ("html_dir", "warc"):
+        if not options.get("path") or not isinstance(options["path"], str):
+            what = "a folder of saved pages" if kind == "html_dir" else "a WARC file or a glob such as crawl/*.warc.gz"
+            raise SourceError(f"{where} needs a 'path' ({what})")
+
+    if "path" in options and not isinstance(options["path"], str):
+        raise SourceError(f"{where}: 'path' must be a string")
+    if "max_sitemaps" in options:
+        limit = options["max_sitemaps"]
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+            raise SourceError(f"{where}: 'max_sitemaps' must be a whole number of at least 1, got {limit!r}")
+    if "keywords" in options:
+        keywords = options["keywords"]
+        if not isinstance(keywords, list) or not all(isinstance(k, str) and k.strip() for k in keywords):
+            raise SourceError(
+                f"{where}: 'keywords' must be a list of non-empty phrases (or [] to turn the filter off), "
+                f"got {keywords!r}"
+            )
+        for keyword in keywords:
+            try:
+                compile_keyword(keyword)
+            except ValueError as error:
+                raise SourceError(f"{where}: {error}") from error

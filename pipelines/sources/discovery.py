@@ -1,11 +1,20 @@
-"""Running every source's discovery and collecting what each one found or failed on."""
+"""Running every source's discovery and collecting what each one found, skipped or failed on."""
 
 from __future__ import annotations
 
+import importlib
+import logging
+from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from datetime import datetime
 
-from pipelines.sources.config import SourceSpec
+from pipelines.fetch import FetchSettings, PoliteFetcher
+from pipelines.sources.config import SourceError, SourceSpec, check_options
+from pipelines.sources.relevance import filter_for, url_words
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -13,8 +22,12 @@ class DiscoveredPage:
     url: str
     source_name: str
     source_kind: str
-    local_path: str | None = None  # set when the page's bytes are already on disk
+    # Set when the page's bytes are already on disk: a file, or "<warc file>#<record offset>".
+    local_path: str | None = None
     title: str | None = None
+    # Read by the relevance filter and handed to callers, but not stored in raw.discovered_urls.
+    summary: str | None = None
+    published: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -24,19 +37,76 @@ class DiscoveryProblem:
     error: str
 
 
-def discover_all(specs: Iterable[SourceSpec]) -> tuple[list[DiscoveredPage], list[DiscoveryProblem]]:
-    from pipelines.sources import html_dir, urls  # noqa: PLC0415 - kinds register lazily
-
-    kinds = {"html_dir": html_dir.discover, "urls": urls.discover}
-    pages: list[DiscoveredPage] = []
-    problems: list[DiscoveryProblem] = []
-    for spec in specs:
-        try:
-            for item in kinds[spec.kind](spec):
-                (problems if isinstance(item, DiscoveryProblem) else pages).append(item)
-        except Exception as error:  # one unreadable source must not stop the others
-            problems.append(DiscoveryProblem(spec.name, spec.kind, f"{type(error).__name__}: {error}"))
-    return pages, problems
-
-
 DiscoveryItems = Iterator[DiscoveredPage | DiscoveryProblem]
+
+# Imported on first use: the kind modules import this one, and some pull in heavy libraries.
+_KIND_MODULES = {
+    "feed": "pipelines.sources.feed",
+    "sitemap": "pipelines.sources.sitemap",
+    "urls": "pipelines.sources.urls",
+    "html_dir": "pipelines.sources.html_dir",
+    "warc": "pipelines.sources.warc",
+}
+# These download their listings, so they get the sources file's fetch settings and one shared
+# fetcher: two sources on one host then share its robots.txt and its politeness delay.
+NETWORK_KINDS = frozenset({"feed", "sitemap"})
+
+
+@dataclass
+class DiscoveryOutcome:
+    pages: list[DiscoveredPage] = field(default_factory=list)
+    problems: list[DiscoveryProblem] = field(default_factory=list)
+    # Per source name: entries the keyword filter left out. Not problems; nothing went wrong.
+    skipped: Counter[str] = field(default_factory=Counter)
+    # Entries whose normalised URL an earlier entry (of any source) already had.
+    duplicates: int = 0
+
+    def __iter__(self) -> Iterator[list]:
+        # Callers written before the counters existed unpack `pages, problems = discover_all(...)`.
+        return iter((self.pages, self.problems))
+
+
+def discover_all(specs: Iterable[SourceSpec], fetch_settings: FetchSettings | None = None) -> DiscoveryOutcome:
+    outcome = DiscoveryOutcome()
+    seen: set[str] = set()
+    with ExitStack() as stack:
+        fetcher: PoliteFetcher | None = None
+        for spec in specs:
+            try:
+                check_options(spec.name, spec.kind, spec.options)
+            except SourceError as error:
+                # Specs built in code skip load_sources; they still get its checks, as a problem.
+                outcome.problems.append(DiscoveryProblem(spec.name, spec.kind, f"unusable source: {error}"))
+                continue
+            if spec.kind in NETWORK_KINDS and fetcher is None:
+                fetcher = stack.enter_context(PoliteFetcher(fetch_settings or FetchSettings()))
+            _collect(spec, _run(spec, fetch_settings, fetcher), outcome, seen)
+    return outcome
+
+
+def _run(spec: SourceSpec, settings: FetchSettings | None, fetcher: PoliteFetcher | None) -> DiscoveryItems:
+    module = importlib.import_module(_KIND_MODULES[spec.kind])
+    if spec.kind in NETWORK_KINDS:
+        return module.discover(spec, settings, fetcher=fetcher)
+    return module.discover(spec)
+
+
+def _collect(spec: SourceSpec, items: DiscoveryItems, outcome: DiscoveryOutcome, seen: set[str]) -> None:
+    relevant = filter_for(spec.kind, spec.options)
+    skipped = 0
+    try:
+        for item in items:
+            if isinstance(item, DiscoveryProblem):
+                outcome.problems.append(item)
+            elif relevant is not None and not relevant.matches(item.title, item.summary, url_words(item.url)):
+                skipped += 1
+            elif item.url in seen:
+                outcome.duplicates += 1
+            else:
+                seen.add(item.url)
+                outcome.pages.append(item)
+    except Exception as error:  # one unreadable source must not stop the others
+        outcome.problems.append(DiscoveryProblem(spec.name, spec.kind, f"{type(error).__name__}: {error}"))
+    if skipped:
+        outcome.skipped[spec.name] += skipped
+        log.info("source %s: %d entries matched no keyword and were skipped", spec.name, skipped)

@@ -1,0 +1,128 @@
+"""`warc`: web archives (`path:` a .warc / .warc.gz / .arc file, or a glob of them).
+
+Every successful HTML `response` record becomes a page whose `local_path` is
+"<absolute archive path>#<record offset>". Nothing is copied out of the archive: the fetch step
+hands that reference to `read_record`, which seeks straight to the record. (Offsets are where
+each gzip member starts, so .warc.gz files need no decompression of what comes before.)
+"""
+
+from __future__ import annotations
+
+import glob
+import html
+import re
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+
+from pipelines.fetch import is_fetchable_url, normalize_url
+from pipelines.fetch.content import HTML_TYPES, parse_content_type
+from pipelines.sources.config import SourceSpec
+from pipelines.sources.discovery import DiscoveredPage, DiscoveryItems, DiscoveryProblem
+
+# Enough of a page to reach its <title>, read while the iterator passes over the record anyway.
+_TITLE_WINDOW = 64 * 1024
+_TITLE = re.compile(rb"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
+_GLOB_CHARS = frozenset("*?[")
+
+
+class WarcRecordError(OSError):
+    """A `local_path` that does not lead to a readable response record.
+
+    An OSError so that code reading saved pages, which already handles unreadable files, handles
+    this the same way.
+    """
+
+
+def discover(spec: SourceSpec) -> DiscoveryItems:
+    files = _archives(spec)
+    if not files:
+        yield DiscoveryProblem(spec.name, str(spec.options.get("path")), "no WARC file found")
+        return
+    seen: set[str] = set()
+    for path in files:
+        try:
+            yield from _pages_in(spec, path, seen)
+        except Exception as error:  # warcio fails many ways on a damaged file; the next file may be fine
+            yield DiscoveryProblem(spec.name, str(path), f"unreadable archive: {type(error).__name__}: {error}")
+
+
+def _archives(spec: SourceSpec) -> list[Path]:
+    pattern = spec.path_option("path")
+    if not _GLOB_CHARS & set(str(spec.options["path"])):
+        return [pattern] if pattern.is_file() else []
+    return sorted(Path(match) for match in glob.glob(str(pattern), recursive=True) if Path(match).is_file())
+
+
+def _pages_in(spec: SourceSpec, path: Path, seen: set[str]) -> DiscoveryItems:
+    with path.open("rb") as handle:
+        records = ArchiveIterator(handle, arc2warc=True)
+        for record in records:
+            if record.rec_type != "response" or record.http_headers is None:
+                continue
+            status = record.http_headers.get_statuscode()
+            media_type, _ = parse_content_type(record.http_headers.get_header("Content-Type"))
+            # Redirects, errors and images are in crawls too; only a page that was served is an article.
+            if not (status or "").startswith("2") or media_type not in HTML_TYPES:
+                continue
+            target = (record.rec_headers.get_header("WARC-Target-URI") or "").strip().strip("<>")
+            offset = records.get_record_offset()
+            fetchable, reason = is_fetchable_url(target)
+            if not fetchable:
+                yield DiscoveryProblem(spec.name, f"{path}#{offset}", f"record URL {target!r}: {reason}")
+                continue
+            url = normalize_url(target)
+            if url in seen:
+                continue  # a re-crawl of the same page; the first capture stands
+            seen.add(url)
+            yield DiscoveredPage(
+                url=url,
+                source_name=spec.name,
+                source_kind=spec.kind,
+                local_path=f"{path.resolve()}#{offset}",
+                title=_title(record.content_stream().read(_TITLE_WINDOW)),
+            )
+
+
+def _title(head: bytes) -> str | None:
+    match = _TITLE.search(head)
+    if not match:
+        return None
+    text = " ".join(html.unescape(match.group(1).decode("utf-8", errors="replace")).split())
+    return text or None
+
+
+def read_record(local_path: str, limit: int | None = None) -> bytes:
+    """The HTTP body of the record `local_path` points at, at most `limit` bytes of it.
+
+    The body comes back as the page, not as it crossed the wire: warcio undoes chunked transfer
+    and gzip or deflate content encoding.
+    """
+    archive, separator, offset_text = local_path.rpartition("#")
+    if not separator or not offset_text.isdigit():
+        raise WarcRecordError(f"not a WARC record reference (expected '<file>#<offset>'): {local_path}")
+    try:
+        with open(archive, "rb") as handle:
+            handle.seek(int(offset_text))
+            record = next(iter(ArchiveIterator(handle, arc2warc=True)), None)
+            if record is None or record.rec_type != "response":
+                raise WarcRecordError(f"no response record at {local_path}")
+            return _read_up_to(record.content_stream(), limit)
+    except OSError:
+        raise
+    except Exception as error:  # an offset inside a record, or a damaged archive
+        raise WarcRecordError(f"no readable WARC record at {local_path}: {type(error).__name__}: {error}") from error
+
+
+def _read_up_to(stream, limit: int | None) -> bytes:
+    if limit is None:
+        return stream.read()
+    chunks: list[bytes] = []
+    remaining = limit
+    while remaining > 0:
+        chunk = stream.read(remaining)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
