@@ -21,6 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     where.add_argument("--sources", type=Path, help=f"sources file (default {settings.DEFAULT_SOURCES.relative_to(settings.PROJECT_ROOT)})")
     where.add_argument("--html-dir", type=Path, help="treat every *.html under DIR as a saved page")
     run.add_argument("--db", type=Path, help=f"warehouse to publish (default {settings.DEFAULT_WAREHOUSE.relative_to(settings.PROJECT_ROOT)})")
+    run.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="if another run is in progress, wait this long for it (default: exit at once)")
     run.add_argument("--quiet", action="store_true", help="do not print the report table at the end")
     run.add_argument("--verbose", action="store_true", help="show Dagster's step logs")
 
@@ -57,7 +58,7 @@ def _run(args: argparse.Namespace) -> int:
 
     from pipelines.runner import run_pipeline
 
-    outcome = run_pipeline(verbose=args.verbose)
+    outcome = run_pipeline(verbose=args.verbose, wait_s=args.wait)
     if not outcome.success:
         return _fail(outcome.message)
     print(outcome.message, file=sys.stderr)

@@ -14,6 +14,8 @@ layoffs_job = dg.define_asset_job(
     "layoffs_job",
     selection=dg.AssetSelection.all(),
     description="Discover, fetch, clean, extract, build and test the dbt models, publish the warehouse.",
+    # dagster.yaml limits runs carrying this tag to one at a time; later ones queue.
+    tags={"layoffs/work_db": "exclusive"},
 )
 
 daily_refresh = dg.ScheduleDefinition(

@@ -149,6 +149,14 @@ _CLAUSE_BREAK = re.compile(
 _PLAIN_ANAPHORS = frozenset({"it", "we", "they", "the company", "the firm", "the group", "this company", "that company"})
 
 
+# A name that is plainly the one acting: "Zephyr Robotics said", "Zephyr
+# will cut", "Zephyr Inc. is laying off".
+_ACTS = re.compile(
+    r"(?:'s)?\s*,?\s*(?:said|says|will|would|is|are|was|has|have|had|plans|planned|announced|announces|confirmed|"
+    r"cut|cuts|laid|lays|eliminated|eliminates|let|to\s+(?:cut|lay|eliminate|shed|slash|trim|reduce))\b"
+)
+
+
 @dataclass(frozen=True)
 class Subject:
     mention: Mention | None
@@ -165,7 +173,7 @@ def resolve_subject(masked: str, trigger_start: int, ref: Reference, accept_name
     seeded = seeded_mentions(masked, ref)
     anaphors = [a for a in anaphor_mentions(masked) if not any(a.start < m.end and m.start < a.end for m in seeded)]
     taken = [(m.start, m.end) for m in seeded] + [(a.start, a.end) for a in anaphors]
-    unseeded = [m for m in unseeded_mentions(masked, taken) if accept_name(m.company)]
+    unseeded = [m for m in unseeded_mentions(masked, taken) if accept_name(m.company) or _ACTS.match(masked, m.end)]
     candidates = sorted(seeded + unseeded + anaphors, key=lambda c: c.start)
 
     before = [c for c in candidates if c.end <= trigger_start]

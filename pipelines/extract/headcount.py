@@ -110,6 +110,12 @@ _NOT_A_COUNT_AFTER = re.compile(
     r"stores?|sites?|offices?|years?|months?|weeks?|days?|hours?|times|a\.m\.|p\.m\.|am\b|pm\b|[,.]\d)",
     re.I,
 )
+# A bare count ends its phrase: "laid off 200 on Monday", "cut 1,400."
+_BARE_END = re.compile(
+    r"\s*(?:[,.;:)]|$|\b(?:in|at|on|from|across|this|last|over|during|worldwide|globally|earlier|since|as|and|but|after|"
+    r"before|when|while|according|including|more|total|overall)\b)",
+    re.I,
+)
 _CAP_WORD_BEFORE = re.compile(r"([A-Z][\w&'-]*)\s+$")
 
 
@@ -268,7 +274,7 @@ def _count_figure(sentence: str, m: re.Match, ref: Reference) -> Figure | None:
 
     # No noun: accept only right after a cut verb, and only if what follows
     # does not make it something else (a share, a year, a price).
-    if is_year(raw) or _NOT_A_COUNT_AFTER.match(sentence, m.end()):
+    if is_year(raw) or _NOT_A_COUNT_AFTER.match(sentence, m.end()) or not _BARE_END.match(sentence, m.end()):
         return None
     if _CUT_VERB_BEFORE.search(sentence[:start][-60:]):
         low, high, precision = apply_qualifier(value, qualifier, ref)

@@ -66,6 +66,8 @@ def _pages_in(spec: SourceSpec, path: Path, seen: set[str]) -> DiscoveryItems:
             if not (status or "").startswith("2") or media_type not in HTML_TYPES:
                 continue
             target = (record.rec_headers.get_header("WARC-Target-URI") or "").strip().strip("<>")
+            # Before asking for the offset: warcio finds it by reading the record to its end.
+            head = record.content_stream().read(_TITLE_WINDOW)
             offset = records.get_record_offset()
             fetchable, reason = is_fetchable_url(target)
             if not fetchable:
@@ -80,7 +82,7 @@ def _pages_in(spec: SourceSpec, path: Path, seen: set[str]) -> DiscoveryItems:
                 source_name=spec.name,
                 source_kind=spec.kind,
                 local_path=f"{path.resolve()}#{offset}",
-                title=_title(record.content_stream().read(_TITLE_WINDOW)),
+                title=_title(head),
             )
 
 
