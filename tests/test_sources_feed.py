@@ -3,12 +3,33 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from fetch_server import FetchTestServer, Reply, http_server  # noqa: F401
-from sources_helpers import run_sources
+
+from pipelines.sources import DiscoveryOutcome, discover_all, load_sources
 
 pytestmark = pytest.mark.timeout(30)
+
+# Loopback must be allowed for the test server; no delay and no retries keep the suite fast.
+TEST_FETCH_BLOCK = """
+fetch:
+  user_agent: "layoffs-pipeline-test/0.1 (+https://example.org/bot)"
+  per_host_delay_s: 0
+  timeout_s: 5
+  retries: 0
+  allow_private_networks: true
+"""
+
+
+def run_sources(tmp_path: Path, sources_yaml: str, fetch_block: str = TEST_FETCH_BLOCK) -> DiscoveryOutcome:
+    """Write a sources file with `sources_yaml` and `fetch_block`, load it and discover."""
+    path = tmp_path / "sources.yml"
+    path.write_text(sources_yaml.strip() + "\n" + fetch_block, encoding="utf-8")
+    config = load_sources(path)
+    return discover_all(config.sources, config.fetch)
+
 
 RSS = "application/rss+xml; charset=utf-8"
 ATOM = "application/atom+xml"
@@ -75,6 +96,7 @@ def test_rss_entries_become_pages_with_titles_normalised_urls_and_no_duplicates(
     assert first.published == datetime(2024, 7, 2, 10, 30, tzinfo=UTC)
     assert (first.source_name, first.source_kind, first.local_path) == ("desk", "feed", None)
     assert pages[f"http://127.0.0.1:{http_server.port}/2024/07/globex-lay-off"].title == "Globex to lay off 1,200 workers"
+    assert outcome.duplicates == 1
     assert http_server.hits("/rss.xml") == 1
 
 

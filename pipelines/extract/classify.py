@@ -227,7 +227,7 @@ def find_triggers(text: str) -> list[Trigger]:
         for m in _CUT_VERB.finditer(text):
             if _OTHER_OBJECT.match(text, m.end()):
                 continue
-            if any(_near(m.start(), m.end(), s, e, text) for s, e in nouns):
+            if any(_near(m.start(), m.end(), s, e, text) for s, e in nouns) or _VERB_COUNT.match(text, m.end()):
                 found.append(Trigger(m.start(), m.end()))
     found.sort(key=lambda t: t.start)
     return found
@@ -240,7 +240,17 @@ def _is_adjective(text: str, m: re.Match) -> bool:
 
 _PASSIVE_GAP = re.compile(
     r"^(?:\s*|(?:\s+[\w,'-]+){0,6}?\s+(?:will\s+be|would\s+be|to\s+be|are|were|is|was|be|been|being|"
-    r"had\s+been|have\s+been|has\s+been|get|got|getting)(?:\s+\w+ly)?\s+)$",
+    r"had\s+been|have\s+been|has\s+been|get|got|getting)(?:\s+\w+ly)?\s+|"
+    # "100 employees are affected by the cuts"
+    r"(?:\s+[\w,'-]+){0,4}?(?:\s+(?:are|were|is|was|will\s+be|would\s+be|being))?\s+(?:affected|impacted|hit)\s+by"
+    r"(?:\s+(?:the|these|those|its|this))?(?:\s+\w+)?\s+)$",
+    re.I,
+)
+# A cut verb with a bare count after it: "and PayPal said it would cut 2,500."
+_VERB_COUNT = re.compile(
+    r"\s+(?:(?:about|around|roughly|nearly|some|more\s+than|up\s+to|another|an\s+additional|a\s+further)\s+)?"
+    r"\d[\d,.]*(?:\s?(?:million|thousand|k))?\s*(?:[,.;]|$|\s+(?:in|at|on|from|across|this|last|over|during|"
+    r"worldwide|globally|more|people)\b)",
     re.I,
 )
 
@@ -270,6 +280,11 @@ def read_sentence(text: str, published_on: date | None) -> SentenceReading:
         triggers = ()
     return SentenceReading(masked, triggers, background=not triggers and not non_event, non_event=non_event,
                            raw_triggers=raw_triggers, denial=denial)
+
+
+def non_event_in(text: str) -> bool:
+    """The clause speaks of a cut that is denied, rumoured or not a layoff."""
+    return bool(_NON_EVENT.search(text)) or bool(DENIAL.search(text))
 
 
 # Words that mark a cut as a fresh one even without a date.

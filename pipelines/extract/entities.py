@@ -43,6 +43,8 @@ _NOT_NAMES = frozenset(
     he she his hers him they'd we'd i'm it'll here there where what why how who whom whose which
     please click subscribe sign newsletter photo image video getty
     opinion analysis commentary editorial column explainer podcast watch live interview review
+    former current ex longtime veteran junior senior new remaining laid-off fired displaced younger older full-time
+    part-time temporary contract hourly salaried unionized local global corporate technical tech engineering sales
     """.split()
 )
 _LEGAL_SUFFIX = re.compile(
@@ -120,7 +122,7 @@ def unseeded_mentions(text: str, taken: list[tuple[int, int]]) -> list[Mention]:
             continue
         tokens = m.group(0).split()
         offset = 0
-        while tokens and tokens[0].lower().strip("'’") in _NOT_NAMES:
+        while tokens and (tokens[0].lower().strip("'’") in _NOT_NAMES or tokens[0] in ("of", "&", "de", "du")):
             offset += len(tokens[0]) + 1
             tokens = tokens[1:]
         name = clean_company_name(" ".join(tokens))
@@ -129,8 +131,19 @@ def unseeded_mentions(text: str, taken: list[tuple[int, int]]) -> list[Mention]:
         if len(name) < 2 or name.isdigit():
             continue
         start = m.start() + m.group(0).find(tokens[0]) if tokens else m.start()
+        if _TITLE_BEFORE.search(text[max(0, start - 40) : start]):
+            continue
         out.append(Mention(start, m.end(), name))
     return out
+
+
+# A capitalised name after a job title is a person ("chief executive Elon Musk").
+_TITLE_BEFORE = re.compile(
+    r"(?:\bchief\s+(?:executive|\w+\s+officer)|\bCEO|\bCFO|\bCOO|\bCTO|\bpresident|\bfounder|\bco-founder|\bchairman|"
+    r"\bchairwoman|\bchair|\bspokesperson|\bspokesman|\bspokeswoman|\bhead|\bdirector|\bmanager|\bexecutive|\bofficer|"
+    r"\banalyst|\bminister|\bsenator|\bgovernor|\bmayor|\bjudge|\bMr\.|\bMs\.|\bMrs\.|\bDr\.)\s+$",
+    re.I,
+)
 
 
 def anaphor_mentions(text: str) -> list[Mention]:
@@ -146,15 +159,17 @@ _CLAUSE_BREAK = re.compile(
     + AS_CONJUNCTION,
     re.I,
 )
-_PLAIN_ANAPHORS = frozenset({"it", "we", "they", "the company", "the firm", "the group", "this company", "that company"})
 
 
 # A name that is plainly the one acting: "Zephyr Robotics said", "Zephyr
 # will cut", "Zephyr Inc. is laying off".
 _ACTS = re.compile(
     r"(?:'s)?\s*,?\s*(?:said|says|will|would|is|are|was|has|have|had|plans|planned|announced|announces|confirmed|"
-    r"cut|cuts|laid|lays|eliminated|eliminates|let|to\s+(?:cut|lay|eliminate|shed|slash|trim|reduce))\b"
+    r"cut|cuts|laid|lays|eliminated|eliminates|let|to\s+(?:cut|lay|eliminate|shed|slash|trim|reduce)|"
+    r"followed|began|begins|started|starts|joined|joins|also|told|tells|informed|notified|disclosed|"
+    r"employees|workers|staff|staffers)\b"
 )
+_CUT_AT = re.compile(r"\b(?:layoffs|lay-offs|cuts|job\s+cuts|reductions|redundancies)\s+(?:at|from)\s+$", re.I)
 
 
 @dataclass(frozen=True)
@@ -173,7 +188,8 @@ def resolve_subject(masked: str, trigger_start: int, ref: Reference, accept_name
     seeded = seeded_mentions(masked, ref)
     anaphors = [a for a in anaphor_mentions(masked) if not any(a.start < m.end and m.start < a.end for m in seeded)]
     taken = [(m.start, m.end) for m in seeded] + [(a.start, a.end) for a in anaphors]
-    unseeded = [m for m in unseeded_mentions(masked, taken) if accept_name(m.company) or _ACTS.match(masked, m.end)]
+    unseeded = [m for m in unseeded_mentions(masked, taken)
+                if accept_name(m.company) or _ACTS.match(masked, m.end) or _CUT_AT.search(masked, 0, m.start)]
     candidates = sorted(seeded + unseeded + anaphors, key=lambda c: c.start)
 
     before = [c for c in candidates if c.end <= trigger_start]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from .candidates import Candidate
-from .classify import RECENCY, Trigger, background_mask, read_sentence
+from .classify import RECENCY, Trigger, background_mask, non_event_in, read_sentence
 from .dates import announced_on, first_absolute_date
 from .entities import DivisionHit, Mention, Subject, clause_window, find_divisions, resolve_subject, seeded_mentions
 from .headcount import Figure, find_figures, with_base
@@ -168,7 +168,6 @@ def _unify_names(candidates: list[Candidate], title: str) -> list[Candidate]:
         mapping[name] = (min(in_title, key=len) if in_title else min(related, key=len))
     if not mapping:
         return candidates
-    from dataclasses import replace
     return [replace(c, company=mapping.get(c.company, c.company)) for c in candidates]
 
 
@@ -194,6 +193,8 @@ def _read(article: _Article, sentence: Sentence, index: int, evidence: str) -> l
             continue
         seen_windows.add(window)
         view = _only(masked, window)
+        if trigger is not first and non_event_in(view[window[0] : window[1]]):
+            continue
         own = resolve_subject(view, trigger.start, article.ref, article.accept_name)
         clauses.append((view, trigger, own if own.mention is not None else found))
     companies = {c[2].mention.company for c in clauses if c[2].mention is not None}

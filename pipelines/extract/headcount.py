@@ -19,7 +19,8 @@ PEOPLE = (
     r"(?:jobs?|roles?|positions?|posts|employees?|workers?|staff(?:ers?)?|people|persons|personnel|"
     r"(?:staff|team|crew)\s+members|headcount|workforce|engineers?|contractors?|managers?|executives?|"
     r"associates?|colleagues?|salespeople|journalists?|reporters?|developers?|designers?|recruiters?|"
-    r"programmers?|technicians?|researchers?|drivers?|editors?|producers?|artists?|individuals|"
+    r"programmers?|technicians?|researchers?|drivers?|editors?|producers?|artists?|individuals|nurses|teachers|"
+    r"pilots|agents|analysts|scientists|testers|moderators|cashiers|clerks|machinists|mechanics|"
     r"white-collar\s+workers|corporate\s+employees)"
 )
 # Counted cuts named by the cut itself ("1,000 layoffs").
@@ -41,7 +42,6 @@ _OF = r"(?:\s+of(?:\s+(?:its|their|the|our|his|her|this|that|these|those|[A-Z][\
 _FOLLOWS_PEOPLE = re.compile(rf"{_OF}{_GAP}\s+(?:(?P<people>{PEOPLE})|(?P<cuts>{CUT_NOUNS}))\b", re.I)
 # Workforce size: "a 72,000-person workforce", "an 18,000-strong staff".
 _FOLLOWS_SIZE_ADJ = re.compile(r"[\s-]*(?:person|people|employee|member|strong)\b", re.I)
-_BAD_FOLLOWER = re.compile(r"\s*(?:%|percent\b|per\s+cent\b|billion\b|million\s+(?:dollars|in)\b|[a-z]*[-/]\d)", re.I)
 
 _QUAL_WORDS = (
     r"(?:(?:about|around|roughly|nearly|almost|more\s+than|over|some|approximately|an\s+estimated|close\s+to|"

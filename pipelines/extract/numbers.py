@@ -23,7 +23,6 @@ WORD_NUMBER = (
 DIGIT_NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s?(?:million|thousand)\b|[kK]\b|m\b)?"
 # Not inside a model name ("F-150") nor after a currency sign.
 NUMBER = rf"(?<![\w$€£¥.,])(?<![A-Za-z]-)(?:{DIGIT_NUMBER}|{WORD_NUMBER})"
-NUMBER_RE = re.compile(NUMBER, re.I)
 
 _DIGITS = re.compile(r"([\d,]*\d(?:\.\d+)?)\s?(million|thousand|k|m)?$", re.I)
 

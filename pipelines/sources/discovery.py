@@ -80,7 +80,7 @@ def discover_all(specs: Iterable[SourceSpec], fetch_settings: FetchSettings | No
                 continue
             if spec.kind in NETWORK_KINDS and fetcher is None:
                 fetcher = stack.enter_context(PoliteFetcher(fetch_settings or FetchSettings()))
-            _collect(spec, _run(spec, fetch_settings, fetcher), outcome, seen)
+            _collect(spec, fetch_settings, fetcher, outcome, seen)
     return outcome
 
 
@@ -91,11 +91,17 @@ def _run(spec: SourceSpec, settings: FetchSettings | None, fetcher: PoliteFetche
     return module.discover(spec)
 
 
-def _collect(spec: SourceSpec, items: DiscoveryItems, outcome: DiscoveryOutcome, seen: set[str]) -> None:
+def _collect(
+    spec: SourceSpec,
+    settings: FetchSettings | None,
+    fetcher: PoliteFetcher | None,
+    outcome: DiscoveryOutcome,
+    seen: set[str],
+) -> None:
     relevant = filter_for(spec.kind, spec.options)
     skipped = 0
     try:
-        for item in items:
+        for item in _run(spec, settings, fetcher):
             if isinstance(item, DiscoveryProblem):
                 outcome.problems.append(item)
             elif relevant is not None and not relevant.matches(item.title, item.summary, url_words(item.url)):

@@ -45,7 +45,6 @@ def discover(
         if parsed.get("bozo"):
             yield DiscoveryProblem(spec.name, feed_url, f"not a readable feed: {parsed.get('bozo_exception')}")
         return
-    seen: set[str] = set()
     for entry in parsed.entries:
         title = plain_text(entry.get("title"))
         link = _link_of(entry)
@@ -56,12 +55,8 @@ def discover(
         if not fetchable:
             yield DiscoveryProblem(spec.name, link, reason or "not fetchable")
             continue
-        url = normalize_url(link)
-        if url in seen:
-            continue
-        seen.add(url)
         yield DiscoveredPage(
-            url=url,
+            url=normalize_url(link),
             source_name=spec.name,
             source_kind=spec.kind,
             title=title,

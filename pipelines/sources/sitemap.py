@@ -51,7 +51,6 @@ def discover(
     budget = limit
     waiting: deque[tuple[str, int]] = deque([(root, 1)])
     queued = {root}
-    seen_pages: set[str] = set()
     with fetcher_for(fetch_settings, fetcher) as client:
         while waiting and budget > 0:
             sitemap_url, depth = waiting.popleft()
@@ -63,16 +62,10 @@ def discover(
                 elif isinstance(item, ChildSitemap):
                     children.append(item)
                 else:
-                    page = _page(spec, item, sitemap_url)
-                    if isinstance(page, DiscoveryProblem):
-                        yield page
-                    elif page.url not in seen_pages:
-                        seen_pages.add(page.url)
-                        yield page
+                    yield _page(spec, item, sitemap_url)
             if children and depth >= MAX_DEPTH:
-                yield DiscoveryProblem(
-                    spec.name, sitemap_url, f"not followed: {len(children)} child sitemap(s) deeper than {MAX_DEPTH} levels"
-                )
+                deeper = f"not followed: {len(children)} child sitemap(s) deeper than {MAX_DEPTH} levels"
+                yield DiscoveryProblem(spec.name, sitemap_url, deeper)
                 continue
             for child in _newest_first(children):
                 child_url = normalize_url(urljoin(sitemap_url, child.loc))
@@ -80,19 +73,20 @@ def discover(
                     queued.add(child_url)
                     waiting.append((child_url, depth + 1))
     if waiting:
-        yield DiscoveryProblem(
-            spec.name, root, f"not read: {len(waiting)} more sitemap(s) past max_sitemaps ({limit})"
-        )
+        yield DiscoveryProblem(spec.name, root, f"not read: {len(waiting)} more sitemap(s) past max_sitemaps ({limit})")
 
 
-def _read_one(spec: SourceSpec, client: PoliteFetcher, url: str) -> Iterator[UrlEntry | ChildSitemap | DiscoveryProblem]:
+def _read_one(
+    spec: SourceSpec, client: PoliteFetcher, url: str
+) -> Iterator[UrlEntry | ChildSitemap | DiscoveryProblem]:
     try:
         document = download(client, url)
     except Unavailable as error:
         yield DiscoveryProblem(spec.name, url, str(error))
         return
     if document.truncated:
-        yield DiscoveryProblem(spec.name, url, "sitemap is larger than max_bytes; only the entries before the cut were read")
+        cut = "sitemap is larger than max_bytes; only the entries before the cut were read"
+        yield DiscoveryProblem(spec.name, url, cut)
     try:
         yield from parse_sitemap(document.data)
     except SitemapError as error:

@@ -39,12 +39,19 @@ def discover(spec: SourceSpec) -> DiscoveryItems:
     if not files:
         yield DiscoveryProblem(spec.name, str(spec.options.get("path")), "no WARC file found")
         return
-    seen: set[str] = set()
     for path in files:
+        found = 0
         try:
-            yield from _pages_in(spec, path, seen)
+            for item in _pages_in(spec, path):
+                found += 1
+                yield item
         except Exception as error:  # warcio fails many ways on a damaged file; the next file may be fine
             yield DiscoveryProblem(spec.name, str(path), f"unreadable archive: {type(error).__name__}: {error}")
+            continue
+        if not found:
+            # warcio reads garbage as an empty archive or as one odd ARC record rather than failing,
+            # so an archive that gives nothing is worth a line in the report.
+            yield DiscoveryProblem(spec.name, str(path), "no HTML response records in this file")
 
 
 def _archives(spec: SourceSpec) -> list[Path]:
@@ -54,10 +61,11 @@ def _archives(spec: SourceSpec) -> list[Path]:
     return sorted(Path(match) for match in glob.glob(str(pattern), recursive=True) if Path(match).is_file())
 
 
-def _pages_in(spec: SourceSpec, path: Path, seen: set[str]) -> DiscoveryItems:
+def _pages_in(spec: SourceSpec, path: Path) -> DiscoveryItems:
     with path.open("rb") as handle:
         records = ArchiveIterator(handle, arc2warc=True)
         for record in records:
+            # dns:, ftp: and other non-HTTP captures have no HTTP headers; they are not web pages.
             if record.rec_type != "response" or record.http_headers is None:
                 continue
             status = record.http_headers.get_statuscode()
@@ -73,12 +81,9 @@ def _pages_in(spec: SourceSpec, path: Path, seen: set[str]) -> DiscoveryItems:
             if not fetchable:
                 yield DiscoveryProblem(spec.name, f"{path}#{offset}", f"record URL {target!r}: {reason}")
                 continue
-            url = normalize_url(target)
-            if url in seen:
-                continue  # a re-crawl of the same page; the first capture stands
-            seen.add(url)
+            # A page captured twice yields twice; discover_all keeps the first capture.
             yield DiscoveredPage(
-                url=url,
+                url=normalize_url(target),
                 source_name=spec.name,
                 source_kind=spec.kind,
                 local_path=f"{path.resolve()}#{offset}",

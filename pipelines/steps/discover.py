@@ -17,10 +17,12 @@ class DiscoveryReport:
     found: int = 0
     new: int = 0
     problems: list[DiscoveryProblem] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)  # per source: entries the keyword filter left out
 
 
 def discover_pages(conn: duckdb.DuckDBPyConnection, config: SourcesConfig) -> DiscoveryReport:
-    pages, problems = discover_all(config.sources)
+    outcome = discover_all(config.sources, config.fetch)
+    pages, problems = outcome.pages, outcome.problems
     now = datetime.now(UTC).replace(tzinfo=None)
     rows = [
         {
@@ -37,4 +39,4 @@ def discover_pages(conn: duckdb.DuckDBPyConnection, config: SourcesConfig) -> Di
     conn.begin()
     new = insert_new_rows(conn, DISCOVERED_URLS, rows)
     conn.commit()
-    return DiscoveryReport(found=len(rows), new=new, problems=problems)
+    return DiscoveryReport(found=len(rows), new=new, problems=problems, skipped=dict(outcome.skipped))

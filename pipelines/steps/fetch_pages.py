@@ -14,6 +14,8 @@ from pathlib import Path
 import duckdb
 
 from pipelines.fetch import FetchResult, FetchSettings, PoliteFetcher
+from pipelines.fetch.charset import decode_html
+from pipelines.sources.warc import read_record
 from pipelines.warehouse import insert_new_rows
 from pipelines.warehouse.raw_tables import FETCH_LOG, PAGES
 
@@ -118,11 +120,14 @@ def _attempt_row(result: FetchResult, source_name: str | None) -> dict:
 
 def _read_local(rows: list[tuple], max_bytes: int) -> Iterator[FetchResult]:
     """Saved pages go through the same record as fetched ones, so later steps see one kind of page."""
-    for url, _source, _kind, local_path in rows:
+    for url, _source, kind, local_path in rows:
         started = datetime.now(UTC)
         try:
-            with open(local_path, "rb") as handle:
-                data = handle.read(max_bytes + 1)
+            if kind == "warc":
+                data = read_record(local_path, limit=max_bytes + 1)
+            else:
+                with open(local_path, "rb") as handle:
+                    data = handle.read(max_bytes + 1)
         except OSError as error:
             yield _local_result(url, started, outcome="error", error=f"unreadable file: {error}")
             continue
@@ -131,7 +136,8 @@ def _read_local(rows: list[tuple], max_bytes: int) -> Iterator[FetchResult]:
         if not data.strip():
             yield _local_result(url, started, outcome="skipped", error="empty body")
             continue
-        html = data.decode("utf-8", errors="replace")
+        # Saved and archived pages carry no HTTP header: the page's own meta tag or detection decides.
+        html, charset = decode_html(data, None, truncated=truncated)
         yield _local_result(
             url,
             started,
@@ -139,19 +145,21 @@ def _read_local(rows: list[tuple], max_bytes: int) -> Iterator[FetchResult]:
             html=html,
             bytes_read=len(data),
             truncated=truncated,
-            final_url=Path(local_path).as_uri(),
+            final_url=Path(local_path.split("#")[0] if kind == "warc" else local_path).as_uri(),
+            charset=charset,
         )
 
 
 def _local_result(url: str, started: datetime, *, outcome: str, error: str | None = None, html: str | None = None,
-                  bytes_read: int = 0, truncated: bool = False, final_url: str | None = None) -> FetchResult:
+                  bytes_read: int = 0, truncated: bool = False, final_url: str | None = None,
+                  charset: str | None = None) -> FetchResult:
     return FetchResult(
         url=url,
         final_url=final_url,
         outcome=outcome,
         status=None,
         content_type="text/html" if html is not None else None,
-        charset="utf-8" if html is not None else None,
+        charset=charset,
         html=html,
         content_sha256=hashlib.sha256(html.encode("utf-8")).hexdigest() if html is not None else None,
         bytes_read=bytes_read,
