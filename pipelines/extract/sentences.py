@@ -20,6 +20,11 @@ _ABBREVIATIONS = frozenset(
     }
 )
 
+# Real sentences in news prose stay well under this. Longer runs (a scraped list, text without
+# punctuation, hostile input) are cut into pieces of this size at spaces, which keeps the work per
+# sentence bounded: several rules scan a sentence once per cue they find in it.
+MAX_SENTENCE_CHARS = 600
+
 _CANDIDATE = re.compile(r"\n\s*|[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9$])")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
@@ -61,5 +66,12 @@ def _append(out: list[Sentence], text: str, start: int, end: int) -> None:
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = text.rfind(" ", start + 1, start + MAX_SENTENCE_CHARS)
+        cut = cut if cut > start else start + MAX_SENTENCE_CHARS
+        _append(out, text, start, cut)
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
     if end > start:
         out.append(Sentence(start, end, text[start:end]))
