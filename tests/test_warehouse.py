@@ -65,3 +65,14 @@ def test_publish_replaces_the_warehouse_while_a_reader_keeps_its_snapshot(tmp_pa
 def test_publish_fails_loudly_when_the_work_database_is_missing(tmp_path):
     with pytest.raises(duckdb.Error):
         publish_warehouse(tmp_path / "missing" / "work.duckdb", tmp_path / "warehouse.duckdb")
+
+
+def test_ensure_raw_schema_adds_columns_a_newer_version_declares(tmp_path):
+    conn = duckdb.connect(str(tmp_path / "w.duckdb"))
+    conn.execute("create schema raw")
+    conn.execute("create table raw.articles (url varchar primary key, text varchar)")
+    conn.execute("insert into raw.articles values ('https://a/1', 'kept')")
+    ensure_raw_schema(conn)
+    columns = [row[0] for row in conn.execute("select column_name from information_schema.columns where table_name = 'articles'").fetchall()]
+    assert {"title", "published_on", "text_sha256"} <= set(columns)
+    assert conn.execute("select text from raw.articles").fetchall() == [("kept",)]

@@ -175,6 +175,9 @@ RAW_TABLES = (DISCOVERED_URLS, FETCH_LOG, PAGES, CLEANED_PAGES, ARTICLES, CUT_ME
 
 
 def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
+    """Create the raw tables, and add any column a newer version declares to an older database."""
     conn.execute("create schema if not exists raw")
     for table in RAW_TABLES:
         conn.execute(table.ddl())
+        for column in table.columns:
+            conn.execute(f"alter table {table.qualified_name} add column if not exists {column.name} {column.sql_type}")
