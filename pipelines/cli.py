@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -21,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     where.add_argument("--sources", type=Path, help=f"sources file (default {settings.DEFAULT_SOURCES.relative_to(settings.PROJECT_ROOT)})")
     where.add_argument("--html-dir", type=Path, help="treat every *.html under DIR as a saved page")
     run.add_argument("--db", type=Path, help=f"warehouse to publish (default {settings.DEFAULT_WAREHOUSE.relative_to(settings.PROJECT_ROOT)})")
+    run.add_argument("--day", metavar="YYYY-MM-DD", help="discovery day to run as (the job's partition; default today, UTC)")
     run.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="if another run is in progress, wait this long for it (default: exit at once)")
     run.add_argument("--quiet", action="store_true", help="do not print the report table at the end")
     run.add_argument("--verbose", action="store_true", help="show Dagster's step logs")
@@ -30,13 +32,19 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--format", choices=("table", "csv", "json"), default="table")
     report.add_argument("--company", help="only this company")
 
+    reprocess = commands.add_parser(
+        "reprocess", help="clean and extract every stored page again, offline, then rebuild and publish"
+    )
+    reprocess.add_argument("--db", type=Path)
+    reprocess.add_argument("--wait", type=float, default=0.0, metavar="SECONDS")
+
     evaluate = commands.add_parser("eval", help="measure the extractor on labelled pages")
     evaluate.add_argument("path", nargs="?", type=Path, help="a labels file or a folder of them (default tests/golden)")
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
     evaluate.add_argument("--brief", action="store_true", help="figures only, no list of errors")
 
     args = parser.parse_args(argv)
-    handlers = {"run": _run, "report": _report, "eval": _eval}
+    handlers = {"run": _run, "report": _report, "eval": _eval, "reprocess": _reprocess}
     return handlers[args.command](args)
 
 
@@ -45,6 +53,11 @@ def _run(args: argparse.Namespace) -> int:
 
     settings.point_at(warehouse=args.db)
     sources = args.sources
+    if args.day is not None:
+        try:
+            date.fromisoformat(args.day)
+        except ValueError:
+            return _fail(f"--day {args.day}: expected a date such as 2024-04-03")
     if args.html_dir is not None:
         if not args.html_dir.is_dir():
             return _fail(f"--html-dir {args.html_dir}: no such folder")
@@ -58,7 +71,7 @@ def _run(args: argparse.Namespace) -> int:
 
     from pipelines.runner import run_pipeline
 
-    outcome = run_pipeline(verbose=args.verbose, wait_s=args.wait)
+    outcome = run_pipeline(verbose=args.verbose, wait_s=args.wait, partition_key=args.day)
     if not outcome.success:
         return _fail(outcome.message)
     print(outcome.message, file=sys.stderr)
@@ -67,6 +80,17 @@ def _run(args: argparse.Namespace) -> int:
 
         print(render(division_quarter_rows(settings.warehouse_path())))
     return 0
+
+
+def _reprocess(args: argparse.Namespace) -> int:
+    from pipelines.runner import reprocess_stored_pages
+
+    settings.point_at(warehouse=args.db)
+    if not settings.work_db_path().exists():
+        return _fail(f"no work database at {settings.work_db_path()}: run `layoffs run` first")
+    outcome = reprocess_stored_pages(wait_s=args.wait)
+    print(outcome.message, file=sys.stderr)
+    return 0 if outcome.success else 1
 
 
 def _report(args: argparse.Namespace) -> int:

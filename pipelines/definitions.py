@@ -9,6 +9,7 @@ from pipelines.assets.dbt import layoffs_dbt_models
 from pipelines.assets.ingest import cleaned_articles, discovered_urls, extracted_cut_facts, fetched_pages
 from pipelines.assets.publish import published_warehouse
 from pipelines.resources import build_resources
+from pipelines.sensors import build_feed_sensor
 
 layoffs_job = dg.define_asset_job(
     "layoffs_job",
@@ -18,11 +19,18 @@ layoffs_job = dg.define_asset_job(
     tags={"layoffs/work_db": "exclusive"},
 )
 
-daily_refresh = dg.ScheduleDefinition(
+# Re-derives everything from the stored pages: no source is listed and nothing is fetched.
+reprocess_job = dg.define_asset_job(
+    "reprocess_job",
+    selection=dg.AssetSelection.all() - dg.AssetSelection.assets(discovered_urls, fetched_pages),
+    description="Clean, extract, build and publish again from stored pages only (no network).",
+    tags={"layoffs/work_db": "exclusive"},
+)
+
+daily_refresh = dg.build_schedule_from_partitioned_job(
+    layoffs_job,
     name="daily_refresh",
-    job=layoffs_job,
-    cron_schedule="0 6 * * *",
-    execution_timezone="UTC",
+    hour_of_day=6,
     default_status=dg.DefaultScheduleStatus.STOPPED,
 )
 
@@ -41,8 +49,9 @@ def build_definitions() -> dg.Definitions:
             layoffs_dbt_models,
             published_warehouse,
         ],
-        jobs=[layoffs_job],
+        jobs=[layoffs_job, reprocess_job],
         schedules=[daily_refresh],
+        sensors=[build_feed_sensor(layoffs_job)],
         resources=build_resources(),
     )
 

@@ -13,6 +13,7 @@ import dagster as dg
 from pipelines import settings
 from pipelines.dbt_project import ensure_manifest
 from pipelines.locking import RunInProgress, exclusive_run
+from pipelines.partitions import today_partition
 
 
 @dataclass(frozen=True)
@@ -22,20 +23,50 @@ class RunOutcome:
     run_id: str | None = None
 
 
-def run_pipeline(verbose: bool = False, wait_s: float = 0.0) -> RunOutcome:
-    """Materialize every asset through the same job the schedule runs, one run at a time."""
+def reprocess_stored_pages(verbose: bool = False, wait_s: float = 0.0) -> RunOutcome:
+    """Forget every cleaning and extraction result and derive them again from the stored pages.
+
+    For a cleaner upgrade or changed cleaning settings; a new extractor version needs none of this,
+    since the next run re-reads every article it has not read yet.
+    """
     try:
         with exclusive_run(settings.work_db_path(), wait_s=wait_s):
-            return _run_job(verbose)
+            forget_derived_tables(settings.work_db_path())
+            return _run_job(verbose, None, job_name="reprocess_job")
     except RunInProgress as busy:
         return RunOutcome(False, str(busy))
 
 
-def _run_job(verbose: bool) -> RunOutcome:
+def forget_derived_tables(work_db) -> None:
+    import duckdb
+
+    from pipelines.warehouse import ensure_raw_schema
+
+    with duckdb.connect(str(work_db)) as conn:
+        ensure_raw_schema(conn)
+        conn.begin()
+        for table in ("raw.extraction_log", "raw.cut_mentions", "raw.articles", "raw.cleaned_pages"):
+            conn.execute(f"delete from {table}")
+        conn.commit()
+
+
+def run_pipeline(verbose: bool = False, wait_s: float = 0.0, partition_key: str | None = None) -> RunOutcome:
+    """Materialize every asset through the same job the schedule runs, one run at a time.
+
+    `partition_key` is the discovery day (YYYY-MM-DD); today (UTC) by default.
+    """
+    try:
+        with exclusive_run(settings.work_db_path(), wait_s=wait_s):
+            return _run_job(verbose, partition_key)
+    except RunInProgress as busy:
+        return RunOutcome(False, str(busy))
+
+
+def _run_job(verbose: bool, partition_key: str | None, job_name: str = "layoffs_job") -> RunOutcome:
     ensure_manifest()
     from pipelines.definitions import build_definitions  # after the manifest exists: dagster-dbt reads it
 
-    job = build_definitions().resolve_job_def("layoffs_job")
+    job = build_definitions().resolve_job_def(job_name)
     # Step-level warnings (a skipped page, a dbt check with no result on a skipped build) are in the
     # run summary below and in raw.fetch_log; the console shows them with --verbose.
     log_level = "INFO" if verbose else "ERROR"
@@ -48,6 +79,7 @@ def _run_job(verbose: bool) -> RunOutcome:
     with instance, dbt_echo:
         result = job.execute_in_process(
             instance=instance,
+            partition_key=(partition_key or today_partition()) if job.partitions_def else None,
             run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
             raise_on_error=False,
         )
@@ -79,5 +111,5 @@ def _summary(result) -> str:
         ("cut_mentions.new_facts", "new cut facts"),
     ]
     parts = [f"{facts[key]} {label}" for key, label in wanted if key in facts]
-    parts.append("warehouse published" if "warehouse.path" in facts else "warehouse unchanged (nothing new)")
+    parts.append("warehouse published" if "warehouse.path" in facts else "warehouse unchanged (same inputs as the last published build)")
     return ", ".join(parts)

@@ -6,6 +6,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.extract import EXTRACTOR_VERSION
+from pipelines.partitions import discovery_days, partition_day
 from pipelines.resources import PipelineLayout, WorkDatabase
 from pipelines.sources import SourceError, load_sources
 from pipelines.steps.clean_pages import clean_new_pages
@@ -33,17 +34,23 @@ def _load_sources(layout: PipelineLayout):
     key=DISCOVERED_URLS,
     group_name=GROUP,
     kinds={"python", "duckdb"},
-    description="Candidate pages listed by every source in sources.yml (saved folders, URL lists).",
+    description="Candidate pages listed by every source in sources.yml, recorded under the day they were first listed.",
+    partitions_def=discovery_days,
 )
 def discovered_urls(context: dg.AssetExecutionContext, layout: PipelineLayout, work_db: WorkDatabase):
     config = _load_sources(layout)
     with work_db.get_connection() as conn:
         ensure_raw_schema(conn)
-        report = discover_pages(conn, config)
+        report = discover_pages(conn, config, discovered_on=partition_day(context))
     for problem in report.problems:
         context.log.warning(f"source {problem.source_name}: {problem.location}: {problem.error}")
     return dg.MaterializeResult(
-        metadata={"found": report.found, "new": report.new, "problems": len(report.problems)}
+        metadata={
+            "found": report.found,
+            "new": report.new,
+            "problems": len(report.problems),
+            "filtered_out": sum(report.skipped.values()),
+        }
     )
 
 @dg.multi_asset(
@@ -52,12 +59,13 @@ def discovered_urls(context: dg.AssetExecutionContext, layout: PipelineLayout, w
         dg.AssetSpec(FETCH_LOG, deps=[DISCOVERED_URLS], description="Every fetch or file read and its outcome."),
     ],
     group_name=GROUP,
+    partitions_def=discovery_days,
 )
 def fetched_pages(context: dg.AssetExecutionContext, layout: PipelineLayout, work_db: WorkDatabase):
     config = _load_sources(layout)
     with work_db.get_connection() as conn:
         ensure_raw_schema(conn)
-        report = fetch_new_pages(conn, config.fetch)
+        report = fetch_new_pages(conn, config.fetch, through=partition_day(context))
     context.log.info(f"fetched {report.wanted} pages: {dict(report.outcomes)}")
     yield dg.MaterializeResult(asset_key=PAGES, metadata={"new_pages": report.stored})
     yield dg.MaterializeResult(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import duckdb
 
@@ -20,7 +20,13 @@ class DiscoveryReport:
     skipped: dict[str, int] = field(default_factory=dict)  # per source: entries the keyword filter left out
 
 
-def discover_pages(conn: duckdb.DuckDBPyConnection, config: SourcesConfig) -> DiscoveryReport:
+def discover_pages(
+    conn: duckdb.DuckDBPyConnection, config: SourcesConfig, discovered_on: date | None = None
+) -> DiscoveryReport:
+    """Record every URL the sources list now; `discovered_on` is the run's logical day (its partition).
+
+    A URL keeps the day it was first listed: later runs that list it again change nothing.
+    """
     outcome = discover_all(config.sources, config.fetch)
     pages, problems = outcome.pages, outcome.problems
     now = datetime.now(UTC).replace(tzinfo=None)
@@ -31,7 +37,7 @@ def discover_pages(conn: duckdb.DuckDBPyConnection, config: SourcesConfig) -> Di
             "source_kind": page.source_kind,
             "local_path": page.local_path,
             "title": page.title,
-            "discovered_on": now.date(),
+            "discovered_on": discovered_on or now.date(),
             "discovered_at": now,
         }
         for page in pages

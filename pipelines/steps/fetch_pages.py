@@ -8,7 +8,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -32,7 +32,14 @@ class FetchReport:
     outcomes: Counter = field(default_factory=Counter)
 
 
-def fetch_new_pages(conn: duckdb.DuckDBPyConnection, settings: FetchSettings) -> FetchReport:
+def fetch_new_pages(
+    conn: duckdb.DuckDBPyConnection, settings: FetchSettings, through: date | None = None
+) -> FetchReport:
+    """Fetch what is still pending among the URLs discovered on or before `through` (all when None).
+
+    Pending means never stored, never given a final answer (robots, content type, size), and tried
+    fewer than MAX_RUNS_PER_URL times: a rerun of a day retries that day's transient failures.
+    """
     pending = conn.execute(
         """
         select d.url, d.source_name, d.source_kind, d.local_path
@@ -40,9 +47,10 @@ def fetch_new_pages(conn: duckdb.DuckDBPyConnection, settings: FetchSettings) ->
         where not exists (select 1 from raw.pages p where p.url = d.url)
           and not exists (select 1 from raw.fetch_log f where f.url = d.url and f.outcome <> ?)
           and (select count(*) from raw.fetch_log f where f.url = d.url) < ?
+          and (cast(? as date) is null or d.discovered_on <= cast(? as date))
         order by d.url
         """,
-        [RETRYABLE_OUTCOME, MAX_RUNS_PER_URL],
+        [RETRYABLE_OUTCOME, MAX_RUNS_PER_URL, through, through],
     ).fetchall()
     report = FetchReport(wanted=len(pending))
     local = [row for row in pending if row[3]]
