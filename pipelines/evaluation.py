@@ -5,7 +5,9 @@ and labelled events of one page are paired when they name the same company; amon
 candidates the pairing prefers the same division, then the same quarter, then the same range.
 Precision, recall and F1 count paired events; division, headcount and quarter accuracy are
 measured on the pairs, so a right event with a wrong range counts once as found and once as a
-headcount error.
+headcount error. Status and reason accuracy are measured on the pairs whose labelled event carries
+that label: labellers leave them out where the article does not make them clear, and an event
+without the label neither helps nor hurts.
 """
 
 from __future__ import annotations
@@ -30,6 +32,13 @@ class Event:
     quarter: str | None
     headcount: tuple[int, int] | None
     evidence: str | None = None
+    status: str | None = None
+    reason: str | None = None
+
+    @property
+    def core(self) -> tuple:
+        """What pairing and the found/missed figures look at."""
+        return (self.company, self.division, self.quarter, self.headcount)
 
 
 @dataclass(frozen=True)
@@ -99,6 +108,21 @@ class EvalReport:
     def quarter_accuracy(self) -> float:
         return self._pair_accuracy(lambda a, b: a.quarter == b.quarter)
 
+    def _labelled_accuracy(self, attribute: str) -> float:
+        pairs = [(a, b) for result in self.pages for a, b in result.pairs if getattr(a, attribute) is not None]
+        return sum(1 for a, b in pairs if getattr(a, attribute) == getattr(b, attribute)) / len(pairs) if pairs else 1.0
+
+    def _labelled_count(self, attribute: str) -> int:
+        return sum(1 for result in self.pages for a, _ in result.pairs if getattr(a, attribute) is not None)
+
+    @property
+    def status_accuracy(self) -> float:
+        return self._labelled_accuracy("status")
+
+    @property
+    def reason_accuracy(self) -> float:
+        return self._labelled_accuracy("reason")
+
     @property
     def negative_pages(self) -> list[PageResult]:
         return [result for result in self.pages if not result.page.events]
@@ -120,6 +144,10 @@ class EvalReport:
             "division_accuracy": round(self.division_accuracy, 4),
             "headcount_accuracy": round(self.headcount_accuracy, 4),
             "quarter_accuracy": round(self.quarter_accuracy, 4),
+            "status_accuracy": round(self.status_accuracy, 4),
+            "status_labelled": self._labelled_count("status"),
+            "reason_accuracy": round(self.reason_accuracy, 4),
+            "reason_labelled": self._labelled_count("reason"),
             "negative_pages_with_events": len(self.negative_pages_with_events),
         }
 
@@ -141,6 +169,8 @@ def load_labelled_pages(path: Path = DEFAULT_LABELS) -> list[LabelledPage]:
                     division=item.get("division"),
                     quarter=item.get("quarter"),
                     headcount=tuple(item["headcount"]) if item.get("headcount") else None,
+                    status=item.get("status"),
+                    reason=item.get("reason"),
                 )
                 for item in entry.get("events") or []
             )
@@ -165,6 +195,8 @@ def evaluate(pages: list[LabelledPage]) -> EvalReport:
                 quarter=fact.quarter,
                 headcount=(fact.headcount_low, fact.headcount_high) if fact.headcount_low is not None else None,
                 evidence=fact.evidence,
+                status=fact.status,
+                reason=fact.reason,
             )
             for fact in facts
         ]
@@ -209,11 +241,12 @@ class _NameFolder:
             for name in (division.name, *division.aliases):
                 self._divisions.setdefault((company, name.lower()), division.name)
 
-    def event(self, *, company, division, quarter, headcount, evidence=None) -> Event:
+    def event(self, *, company, division, quarter, headcount, evidence=None, status=None, reason=None) -> Event:
         company = self._companies.get(str(company).lower(), str(company))
         if division is not None:
             division = self._divisions.get((company, str(division).lower()), str(division))
-        return Event(company, division, str(quarter) if quarter else None, headcount, evidence)
+        return Event(company, division, str(quarter) if quarter else None, headcount, evidence,
+                     str(status) if status else None, str(reason) if reason else None)
 
 
 def _resolve_page(page: str, labels_file: Path) -> Path:
@@ -232,6 +265,8 @@ def format_report(report: EvalReport, source: Path, show_errors: bool = True) ->
         f"   (matched {f['true_positives']}, false positives {f['false_positives']}, missed {f['false_negatives']})",
         f"matched  division {f['division_accuracy']:.3f}  headcount range {f['headcount_accuracy']:.3f}"
         f"  quarter {f['quarter_accuracy']:.3f}",
+        f"matched  status {f['status_accuracy']:.3f} (of {f['status_labelled']} labelled)"
+        f"  reason {f['reason_accuracy']:.3f} (of {f['reason_labelled']} labelled)",
         f"negative pages with an event: {f['negative_pages_with_events']} of {f['negative_pages']}",
     ]
     if not show_errors:
@@ -245,8 +280,13 @@ def format_report(report: EvalReport, source: Path, show_errors: bool = True) ->
         problems += [
             f"  mismatch   {_describe(labelled)}  got  {_describe(predicted)}"
             for labelled, predicted in result.pairs
-            if labelled != Event(predicted.company, predicted.division, predicted.quarter, predicted.headcount)
+            if labelled.core != predicted.core
         ]
+        for labelled, predicted in result.pairs:
+            for attribute in ("status", "reason"):
+                wanted, got = getattr(labelled, attribute), getattr(predicted, attribute)
+                if wanted is not None and wanted != got:
+                    problems.append(f"  {attribute:<10} {_describe(labelled)}  labelled {wanted}, got {got}")
         if problems:
             lines.append(str(name))
             lines.extend(problems)

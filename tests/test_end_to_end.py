@@ -1,6 +1,8 @@
 """The whole job, as the schedule runs it: sample pages served over real HTTP on 127.0.0.1,
 fetched through a `urls` source, cleaned, extracted, modelled by dbt, published, then queried."""
 
+import json
+
 import duckdb
 import pytest
 import yaml
@@ -36,7 +38,7 @@ def event(conn, company: str, division: str | None, quarter: str) -> dict:
     return {"range": (low, high), "sources": sources, "announced_on": str(announced_on), "evidence": evidence}
 
 
-def test_job_over_http_builds_marts_with_named_events(http_sources, warehouse_env):
+def test_job_over_http_builds_marts_with_named_events(http_sources, warehouse_env, capsys):
     outcome = run_pipeline()
     assert outcome.success, outcome.message
 
@@ -77,6 +79,19 @@ def test_job_over_http_builds_marts_with_named_events(http_sources, warehouse_en
         assert conn.execute("select count(*) from marts.fct_cuts where source_count > 1").fetchone()[0] >= 2
         before = conn.execute("select count(*) from raw.fetch_log").fetchone()[0]
         cuts_before = conn.execute("select * from marts.fct_cuts order by cut_id").fetchall()
+
+    # The analyst's report, in each format, and filtered to one company.
+    from pipelines.cli import main
+
+    assert main(["report", "--db", str(warehouse_env), "--format", "csv"]) == 0
+    csv_lines = capsys.readouterr().out.splitlines()
+    assert csv_lines[0] == "company,division,quarter,cut_events,headcount_low,headcount_high,source_count"
+    assert "Amazon,Physical Stores Technology,2024-Q2,1,200,999,2" in csv_lines
+    assert main(["report", "--db", str(warehouse_env), "--format", "json", "--company", "meta"]) == 0
+    meta_rows = json.loads(capsys.readouterr().out)
+    assert {row["company"] for row in meta_rows} == {"Meta"}
+    assert {"company": "Meta", "division": "Reality Labs", "quarter": "2026-Q1", "cut_events": 1,
+            "headcount_low": 1500, "headcount_high": 1500, "source_count": 2} in meta_rows
 
     # A second run finds nothing new to fetch and ends with the same tables.
     again = run_pipeline()

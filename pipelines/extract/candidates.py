@@ -24,6 +24,9 @@ class Candidate:
     evidence_start: int
     evidence_end: int
     share_key: tuple[int, int] | None  # (sentence, figure start) when units split one figure
+    status: str = "announced"
+    reasons: tuple[tuple[str, float], ...] = ()  # (category, weight) from this mention's sentence and neighbours
+    location: str | None = None
 
     @property
     def precision(self) -> int:

@@ -83,7 +83,8 @@ _SCOPE_MARKER = re.compile(
 # Words that start a trailing clause about something that happened before.
 _CONNECTOR = re.compile(
     r"\b(?:follow(?:s|ed|ing)?\b(?!\s+(?:on|suit|with|by|up|through)\b)|"
-    r"(?:come|comes|came|coming|landed|lands|arrive[sd]?)\s+(?:[\w$,-]+\s+){0,4}?(?:after|on\s+the\s+heels\s+of)|"
+    # "over the coming months, four months after ..." is a time frame, not "comes after".
+    r"(?:come|comes|came|(?<!the\s)coming|landed|lands|arrive[sd]?)\s+(?:[\w$,-]+\s+){0,4}?(?:after|on\s+the\s+heels\s+of)|"
     r"after\s+(?:cutting|laying\s+off|eliminating|shedding|slashing|axing|"
     r"(?:a|an|the|its|their)\s+(?:[\w-]+\s+){0,2}?(?:round|wave|cuts|layoffs|reductions|restructuring|cut))|"
     r"on\s+top\s+of|in\s+addition\s+to|adding\s+to|adds?\s+to|added\s+to|builds?\s+on|atop)\b",
@@ -272,7 +273,7 @@ def read_sentence(text: str, published_on: date | None) -> SentenceReading:
     scope = masked if triggers else text
     if triggers:
         # "cut 17,000 jobs as a strike drags on": the strike is another clause.
-        lo, hi = _cut_clause(scope, triggers[0].start)
+        lo, hi = cut_clause(scope, triggers[0].start)
         scope = scope[lo:hi]
     denial = bool(DENIAL.search(scope))
     non_event = bool(_NON_EVENT.search(scope)) or denial
@@ -300,7 +301,8 @@ AS_CONJUNCTION = (
 _CLAUSE_END = re.compile(AS_CONJUNCTION + r"|\b(?:while|whereas|though|although|because|after|before)\b|;|\s-\s", re.I)
 
 
-def _cut_clause(text: str, position: int) -> tuple[int, int]:
+def cut_clause(text: str, position: int) -> tuple[int, int]:
+    """Span of the clause around `position`, cut at conjunctions that start another clause."""
     start, end = 0, len(text)
     for m in _CLAUSE_END.finditer(text):
         if m.end() <= position:

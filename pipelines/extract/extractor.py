@@ -9,14 +9,17 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from .candidates import Candidate
-from .classify import RECENCY, Trigger, background_mask, non_event_in, read_sentence
+from . import reason as reasons
+from .classify import RECENCY, Trigger, background_mask, cut_clause, non_event_in, read_sentence
 from .dates import announced_on, first_absolute_date
 from .entities import DivisionHit, Mention, Subject, clause_window, find_divisions, resolve_subject, seeded_mentions
 from .headcount import Figure, find_figures, with_base
+from .location import find_location
 from .merge import merge_candidates
 from .model import CutFact
 from .reference import Reference, load_reference
 from .sentences import Sentence, split_sentences
+from .status import ANNOUNCED, COMPLETED, PLANNED, gives_horizon, sentence_status, tells_completion
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +55,8 @@ class _Article:
     denied: set[str] = field(default_factory=set)
     last_stated: date | None = None  # the latest date a cut sentence gave ("the same day")
     _bases: list[tuple[int, int]] | None = None  # (offset, workforce size)
+    # Per sentence index: is it background, and which listed companies does it name.
+    _context: dict[int, tuple[str | None, frozenset[str]]] = field(default_factory=dict)
 
     def accept_name(self, name: str) -> bool:
         """An unlisted company name is trusted once the article repeats it or
@@ -65,6 +70,26 @@ class _Article:
         if name in self.title:
             return in_body >= 1
         return in_body >= 2
+
+    def context_sentence(self, index: int, company: str) -> str | None:
+        """Sentence `index`, background clauses blanked, when it may explain a cut by `company`:
+        not background as a whole, and not about another listed company (round-ups describe
+        several cuts one after another)."""
+        if not 0 <= index < len(self.sentences):
+            return None
+        text = self.sentences[index].text
+        if text == self.title:
+            return None
+        if index not in self._context:
+            background = read_sentence(text, self.published_on).background
+            named = frozenset(m.company for m in seeded_mentions(text, self.ref))
+            # Clauses about earlier cuts ("Smaller rounds earlier this year had targeted low
+            # performers") are blanked, so their reasons do not become this cut's.
+            self._context[index] = (None if background else background_mask(text, self.published_on), named)
+        masked, named = self._context[index]
+        if masked is None or named - {company}:
+            return None
+        return masked
 
     def workforce_base(self, offset: int) -> int | None:
         if self._bases is None:
@@ -270,6 +295,12 @@ def _candidates(article: _Article, sentence: Sentence, index: int, evidence: str
     figures = [f for f in find_figures(masked, ref) if f.role == "count"]
     figures = _fold_percentages(figures, article, sentence.start, ref)
 
+    lo, hi = cut_clause(masked, trigger.start)
+    clause = masked[lo:hi]
+    status = _status(article, index, masked, clause, company)
+    reason_weights = tuple(_reason_weights(article, index, masked, company).items())
+    location = find_location(clause)
+
     pairs = _pair(divisions, figures, trigger.start)
     shared = len(pairs) > 1 and len({id(f) for _, f in pairs if f is not None}) == 1 and pairs[0][1] is not None
     out = []
@@ -289,8 +320,47 @@ def _candidates(article: _Article, sentence: Sentence, index: int, evidence: str
             evidence_start=sentence.start,
             evidence_end=sentence.end,
             share_key=(index, fig.start) if shared and fig is not None else None,
+            status=status,
+            reasons=reason_weights,
+            location=location,
         ))
     return out
+
+
+# How many sentences after the cut sentence may still tell that staff were notified, or when
+# the cut will happen.
+_COMPLETION_REACH = 3
+_HORIZON_REACH = 2
+
+
+def _status(article: _Article, index: int, masked: str, clause: str, company: str) -> str:
+    status = sentence_status(clause)
+    if status == COMPLETED:
+        return status
+    if tells_completion(masked):
+        return COMPLETED
+    first = max(index + 1, 0)  # the headline (index -1) is followed by sentence 0
+    following = [article.context_sentence(j, company) for j in range(first, first + _COMPLETION_REACH)]
+    if any(text is not None and tells_completion(text) for text in following):
+        return COMPLETED
+    if status == ANNOUNCED and any(text is not None and gives_horizon(text) for text in following[:_HORIZON_REACH]):
+        return PLANNED
+    return status
+
+
+def _reason_weights(article: _Article, index: int, masked: str, company: str) -> dict[str, float]:
+    window = [(masked, reasons.WEIGHTS[0])]
+    first = max(index + 1, 0)
+    for offset, weight in reasons.WEIGHTS.items():
+        if offset == 0 or (offset < 0 and index < 0):
+            continue
+        j = first + offset - 1 if offset > 0 else index + offset
+        text = article.context_sentence(j, company)
+        if text is not None:
+            window.append((text, weight))
+    if index >= 0 and article.title:
+        window.append((article.title, reasons.TITLE_WEIGHT))
+    return reasons.score(window)
 
 
 def _path(ref: Reference, company: str, hit: DivisionHit, subject: Mention) -> str:

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from . import reason as reasons
 from .candidates import Candidate
 from .dates import quarter_of
 from .model import CutFact
 from .reference import Reference
+from .status import more_advanced
 
 
 def _depth(ref: Reference, c: Candidate) -> int:
@@ -183,7 +185,28 @@ def _to_fact(cluster: list[Candidate], ref: Reference, share_ids: dict[tuple[int
         evidence_end=primary.evidence_end,
         confidence=_confidence(primary, figure_source, unit_source, cluster, ref),
         shared_headcount_group=group,
+        status=_status(cluster),
+        reason=_reason(cluster),
+        location=primary.location or next(
+            (c.location for c in sorted(cluster, key=lambda c: c.sentence_index) if c.location), None),
     )
+
+
+def _status(cluster: list[Candidate]) -> str:
+    # The mentions of one cut in one article add up: a headline's "plans to cut" and a body's
+    # "employees were notified" make a cut that has happened.
+    status = cluster[0].status
+    for cand in cluster[1:]:
+        status = more_advanced(status, cand.status)
+    return status
+
+
+def _reason(cluster: list[Candidate]) -> str:
+    totals: dict[str, float] = {}
+    for cand in cluster:
+        for category, weight in cand.reasons:
+            totals[category] = totals.get(category, 0.0) + weight
+    return reasons.choose(totals)
 
 
 def _confidence(primary: Candidate, figure_source: Candidate, unit_source: Candidate | None, cluster: list[Candidate],

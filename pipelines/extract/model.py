@@ -24,3 +24,9 @@ class CutFact:
     # Facts that split one stated figure between units carry the same id, so
     # that sums over facts can count the figure once.
     shared_headcount_group: int | None = None
+    # Where the cut stands (announced, planned, completed), why it is made (Challenger-style
+    # categories) and the site it falls on when the article names one; see status.py,
+    # reason.py and location.py for the rules.
+    status: str = "announced"
+    reason: str = "other"
+    location: str | None = None
