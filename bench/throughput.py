@@ -31,6 +31,7 @@ seconds per 1,000 pages and peak memory per size.
 from __future__ import annotations
 
 import argparse
+import bisect
 import contextlib
 import gzip
 import html as html_lib
@@ -100,33 +101,54 @@ _BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 _PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p\s*>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
+_HIDDEN = re.compile(r"<(script|style|template|noscript)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
 
 
 def _plain(fragment: str) -> str:
     return _SPACE.sub(" ", html_lib.unescape(_TAG.sub(" ", fragment))).strip()
 
 
-def marker_offset(html: str) -> tuple[int, str]:
+def marker_offset(html: str, tries: int = 8) -> tuple[int, str]:
     """Where in the page a marker sentence lands inside the text the cleaner keeps, and how it was found.
 
-    Tries, in order: the end of the longest <p> whose text the cleaner keeps; right after a stretch
-    of plain text from the kept text's longest line; the start of <body> (may be dropped by cleaning).
+    Candidates, in order: the start of the longest <p> elements whose opening words the cleaner
+    keeps; just before a stretch of plain text (outside any tag) from one of the kept text's longest
+    lines. Each is checked by cleaning the page with a test marker in place; when none survives,
+    the start of <body> (cleaning may drop it there: the run's count of duplicate articles shows it).
     """
     from pipelines.clean import clean_page
 
     article = clean_page(html)
-    kept = _SPACE.sub(" ", article.text) if article else ""
-    if kept:
-        paragraphs = sorted(_PARAGRAPH.finditer(html), key=lambda m: len(m.group(1)), reverse=True)
-        for match in paragraphs:
+    # Search a copy with scripts, styles and comments blanked out (same length, so offsets hold):
+    # pages carry escaped copies of their paragraphs in JSON and templates, which cleaning drops.
+    visible = _HIDDEN.sub(lambda m: " " * len(m.group(0)), html)
+
+    def candidates():
+        if article is None:
+            return
+        kept = _SPACE.sub(" ", article.text)
+        for match in sorted(_PARAGRAPH.finditer(visible), key=lambda m: len(m.group(1)), reverse=True):
             text = _plain(match.group(1))
             if len(text) >= 40 and text[:60] in kept:
-                return match.end(1), "paragraph"
+                yield match.start(1), "paragraph"
         for line in sorted(article.text.splitlines(), key=len, reverse=True)[:5]:
             middle = line[len(line) // 3 :][:40].strip()
-            if len(middle) >= 20 and "&" not in middle and "<" not in middle and middle in html:
-                return html.index(middle) + len(middle), "text"
-    body = _BODY_OPEN.search(html)
+            if len(middle) < 20 or "&" in middle or "<" in middle:
+                continue
+            at = visible.find(middle)
+            while at >= 0:
+                if visible.rfind(">", 0, at) >= visible.rfind("<", 0, at):  # in a text node, not a tag
+                    yield at, "text"
+                at = visible.find(middle, at + 1)
+
+    probe = "Benchmark copy marker zzprobezz. "
+    for attempt, (offset, how) in enumerate(candidates()):
+        if attempt >= tries:
+            break
+        test = clean_page(html[:offset] + probe + html[offset:])
+        if test is not None and "zzprobezz" in test.text:
+            return offset, how
+    body = _BODY_OPEN.search(visible)
     return (body.end() if body else len(html)), "body"
 
 
@@ -149,7 +171,7 @@ def copy_url(base_url: str | None, fallback: str, index: int) -> str:
 
 def make_copy(html: str, offset: int, url: str, index: int, page_key: str) -> str:
     """The page with its own address (canonical link and og:url), a unique comment and a unique sentence."""
-    sentence = f" Benchmark copy marker {letters(index)}{'q' * 3}{letters(index * 7919 + 13)}. "
+    sentence = f"Benchmark copy marker {letters(index)}{'q' * 3}{letters(index * 7919 + 13)}. "
     html = html[:offset] + sentence + html[offset:]
     html = _OG_URL_TAG.sub("", _CANONICAL_TAG.sub("", html))
     head_tags = (
@@ -188,8 +210,9 @@ def build_pages(bases: list[BasePage], count: int, folder: Path) -> dict:
 # --- memory --------------------------------------------------------------------------------------
 
 
-def _descendants(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
+def _process_table() -> dict[int, tuple[int, int]]:
+    """pid -> (parent pid, CPU ticks used so far) for every process."""
+    table = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -200,7 +223,14 @@ def _descendants(root: int) -> list[int]:
             continue
         # The command name is in parentheses and may hold spaces: split after the last ')'.
         fields = stat[stat.rfind(b")") + 2 :].split()
-        children.setdefault(int(fields[1]), []).append(int(entry.name))
+        table[int(entry.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))  # ppid, utime + stime
+    return table
+
+
+def _descendants(root: int, table: dict[int, tuple[int, int]]) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _ticks) in table.items():
+        children.setdefault(ppid, []).append(pid)
     found, stack = [], [root]
     while stack:
         pid = stack.pop()
@@ -223,16 +253,33 @@ def _rss_and_pss(pid: int) -> tuple[int, int]:
         return 0, 0
 
 
+def _machine_ticks() -> tuple[int, int]:
+    """(busy, steal) CPU ticks of the whole machine so far, from /proc/stat."""
+    with open("/proc/stat", encoding="ascii") as handle:
+        fields = [int(value) for value in handle.readline().split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
+    return user + nice + system + irq + softirq, steal
+
+
 class TreeMemorySampler:
-    """Peak summed RSS and PSS of this process and its descendants, sampled on a thread."""
+    """Peak summed RSS and PSS of this process and its descendants, sampled on a thread.
+
+    Also the CPU the tree used and the CPU the rest of the machine used meanwhile (other programs
+    running during a benchmark make its figures worse; this says by how much they competed).
+    """
 
     def __init__(self, interval_s: float = 0.2):
         self.interval_s = interval_s
         self.peak_rss = self.peak_pss = 0
         self.peak_processes = 0
+        self.tree_ticks: dict[int, int] = {}
+        self.series: list[tuple[float, int, int]] = []  # (time.time(), tree ticks, machine busy ticks)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True, name="memory-sampler")
         self.available = os.path.exists(f"/proc/{os.getpid()}/smaps_rollup")
+        self.seconds = 0.0
+        self._start_ticks = (0, 0)
+        self._end_ticks = (0, 0)
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -240,16 +287,35 @@ class TreeMemorySampler:
             self._stop.wait(self.interval_s)
 
     def sample(self) -> None:
-        pids = _descendants(os.getpid())
+        table = _process_table()
+        pids = _descendants(os.getpid(), table)
         rss = pss = 0
         for pid in pids:
             r, p = _rss_and_pss(pid)
             rss, pss = rss + r, pss + p
+            self.tree_ticks[pid] = max(self.tree_ticks.get(pid, 0), table.get(pid, (0, 0))[1])
         self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
         self.peak_processes = max(self.peak_processes, len(pids))
+        self.series.append((time.time(), sum(self.tree_ticks.values()), _machine_ticks()[0]))
+
+    def window(self, start: float, end: float) -> dict:
+        """CPU seconds of the tree, and average cores other programs used, between two wall-clock times."""
+        if len(self.series) < 2 or end <= start:
+            return {}
+        times = [row[0] for row in self.series]
+        first = self.series[max(0, bisect.bisect_right(times, start) - 1)]
+        last = self.series[min(len(times) - 1, bisect.bisect_left(times, end))]
+        hz = os.sysconf("SC_CLK_TCK")
+        tree = (last[1] - first[1]) / hz
+        span = max(last[0] - first[0], 1e-9)
+        others = max(0.0, (last[2] - first[2]) / hz - tree) / span
+        return {"cpu_s": round(tree, 2), "cores": round(tree / span, 2), "other_cores": round(others, 2)}
 
     def __enter__(self) -> TreeMemorySampler:
         if self.available:
+            self._started = time.perf_counter()
+            self._start_ticks = _machine_ticks()
+            self._own_before = _process_table().get(os.getpid(), (0, 0))[1]
             self._thread.start()
         return self
 
@@ -258,6 +324,36 @@ class TreeMemorySampler:
             self._stop.set()
             self._thread.join()
             self.sample()
+            self._end_ticks = _machine_ticks()
+            self.seconds = time.perf_counter() - self._started
+
+    def cpu(self) -> dict:
+        """Average cores busy during the sampled span: this tree, everyone else, and stolen by the host."""
+        if not self.available or not self.seconds:
+            return {}
+        hz = os.sysconf("SC_CLK_TCK")
+        tree = (sum(self.tree_ticks.values()) - self._own_before) / hz
+        busy = (self._end_ticks[0] - self._start_ticks[0]) / hz
+        steal = (self._end_ticks[1] - self._start_ticks[1]) / hz
+        return {
+            "tree_cores": round(tree / self.seconds, 2),
+            "other_cores": round(max(0.0, busy - tree) / self.seconds, 2),
+            "steal_cores": round(steal / self.seconds, 2),
+        }
+
+
+def wait_until_quiet(limit_s: float, threshold: float = 0.15, window_s: float = 5.0) -> float:
+    """Wait (at most limit_s) for a window in which other programs keep fewer than `threshold` cores
+    busy; returns the load of the last window. Benchmarks on a shared machine measure the sharing."""
+    hz = os.sysconf("SC_CLK_TCK")
+    deadline = time.monotonic() + limit_s
+    while True:
+        busy_before = _machine_ticks()[0]
+        time.sleep(window_s)
+        load = (_machine_ticks()[0] - busy_before) / hz / window_s
+        if load < threshold or time.monotonic() >= deadline:
+            return round(load, 2)
+        print(f"waiting for a quiet machine: other programs keep {load:.2f} cores busy", file=sys.stderr, flush=True)
 
 
 def getrusage_mib() -> dict:
@@ -266,6 +362,65 @@ def getrusage_mib() -> dict:
         "self_maxrss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "children_maxrss_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
     }
+
+
+# --- inside the clean and extract steps ---------------------------------------------------------
+
+
+class StepProfile:
+    """Wraps names the clean and extract steps imported, to split their time into parts.
+
+    Only this process's view: pool start-up (until both workers answered), the parallel map of each
+    batch, and the commit of each batch; the rest of a step is its DuckDB queries and bookkeeping.
+    """
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def add(self, key: str, seconds: float) -> None:
+        self.seconds[key] = self.seconds.get(key, 0.0) + seconds
+
+    def install(self) -> None:
+        import pipelines.parallel as parallel
+        import pipelines.steps.clean_pages as clean_step
+        import pipelines.steps.extract_facts as extract_step
+
+        profile = self
+
+        def wrap_pool(step: str):
+            @contextlib.contextmanager
+            def pool_cm(expected_items, workers=None):
+                started = time.perf_counter()
+                with parallel.worker_pool(expected_items, workers) as pool:
+                    if pool is not None:
+                        # Make every worker start now, so start-up is not billed to the first batch.
+                        list(pool.map(abs, range(pool._max_workers), chunksize=1))
+                    profile.add(f"{step}.pool_start", time.perf_counter() - started)
+                    yield pool
+                    closing = time.perf_counter()
+                profile.add(f"{step}.pool_shutdown", time.perf_counter() - closing)
+            return pool_cm
+
+        def wrap_map(step: str):
+            def map_cm(pool, function, items, chunksize=8):
+                started = time.perf_counter()
+                result = parallel.map_in(pool, function, items, chunksize)
+                profile.add(f"{step}.map", time.perf_counter() - started)
+                return result
+            return map_cm
+
+        def wrap_commit(step: str, original):
+            def commit(*args, **kwargs):
+                started = time.perf_counter()
+                result = original(*args, **kwargs)
+                profile.add(f"{step}.commit", time.perf_counter() - started)
+                return result
+            return commit
+
+        for step, module in (("clean", clean_step), ("extract", extract_step)):
+            module.worker_pool = wrap_pool(step)
+            module.map_in = wrap_map(step)
+            module._commit_batch = wrap_commit(step, module._commit_batch)
 
 
 # --- the pipeline run ----------------------------------------------------------------------------
@@ -279,11 +434,13 @@ class PipelineRun:
     startup_s: float
     run_s: float  # RUN_START to RUN_SUCCESS/FAILURE in the event log
     steps: dict[str, float] = field(default_factory=dict)
+    windows: dict[str, tuple[float, float]] = field(default_factory=dict)  # step -> (start, end), time.time()
     outcomes: dict[str, int] = field(default_factory=dict)
     tables: dict[str, int] = field(default_factory=dict)
 
 
-def run_pipeline_timed(html_dir: Path, work: Path, workers: int | None, verbose: bool) -> PipelineRun:
+def run_pipeline_timed(html_dir: Path, work: Path, workers: int | None, verbose: bool,
+                       profile: StepProfile | None = None) -> PipelineRun:
     """The body of pipelines.runner.run_pipeline, keeping the instance open to read its event log."""
     import yaml
 
@@ -306,6 +463,9 @@ def run_pipeline_timed(html_dir: Path, work: Path, workers: int | None, verbose:
     ensure_manifest()
     from pipelines.definitions import build_definitions
 
+    if profile is not None:
+        profile.install()
+
     job = build_definitions().resolve_job_def("layoffs_job")
     log_level = "INFO" if verbose else "ERROR"
     if not verbose:
@@ -326,6 +486,7 @@ def run_pipeline_timed(html_dir: Path, work: Path, workers: int | None, verbose:
 
     starts: dict[str, float] = {}
     steps: dict[str, float] = {}
+    windows: dict[str, tuple[float, float]] = {}
     run_start = run_end = None
     for entry in logs:
         event = entry.dagster_event
@@ -340,13 +501,23 @@ def run_pipeline_timed(html_dir: Path, work: Path, workers: int | None, verbose:
             starts[entry.step_key] = entry.timestamp
         elif kind in ("STEP_SUCCESS", "STEP_FAILURE") and entry.step_key in starts:
             steps[entry.step_key] = entry.timestamp - starts[entry.step_key]
+            windows[entry.step_key] = (starts[entry.step_key], entry.timestamp)
 
     from pipelines.runner import _summary
 
-    message = f"run {result.run_id} {'succeeded: ' + _summary(result) if result.success else 'FAILED'}"
-    outcomes, tables = _warehouse_counts(settings.work_db_path())
+    if result.success:
+        message = f"run {result.run_id} succeeded: {_summary(result)}"
+        outcomes, tables = _warehouse_counts(settings.work_db_path())
+    else:
+        errors = [
+            f"{e.step_key}: {e.event_specific_data.error.message.strip()}"
+            for e in result.all_events
+            if e.event_type_value == "STEP_FAILURE" and e.event_specific_data and e.event_specific_data.error
+        ]
+        message = f"run {result.run_id} FAILED: {'; '.join(errors)[:2000] or 'see --verbose'}"
+        outcomes, tables = {}, {}
     run_s = (run_end - run_start) if run_start and run_end else wall_s
-    return PipelineRun(result.success, message, wall_s, startup_s, run_s, steps, outcomes, tables)
+    return PipelineRun(result.success, message, wall_s, startup_s, run_s, steps, windows, outcomes, tables)
 
 
 def _warehouse_counts(work_db: Path) -> tuple[dict, dict]:
@@ -364,16 +535,21 @@ def _warehouse_counts(work_db: Path) -> tuple[dict, dict]:
 # --- the bare loop -------------------------------------------------------------------------------
 
 
-def bare_loop(html_dir: Path) -> tuple[float, int]:
+def bare_loop(html_dir: Path) -> tuple[float, int, float]:
+    """Seconds, documents extracted, and cores other programs kept busy meanwhile."""
     import trafilatura
 
     pages = [path.read_text(encoding="utf-8") for path in sorted(html_dir.rglob("*.html"))]
     trafilatura.bare_extraction(pages[0], with_metadata=True)  # warm up, as the pipeline's workers are
     extracted = 0
+    busy_before, cpu_before = _machine_ticks()[0], time.process_time()
     started = time.perf_counter()
     for html in pages:
         extracted += trafilatura.bare_extraction(html, with_metadata=True) is not None
-    return time.perf_counter() - started, extracted
+    seconds = time.perf_counter() - started
+    busy = (_machine_ticks()[0] - busy_before) / os.sysconf("SC_CLK_TCK")
+    others = max(0.0, busy - (time.process_time() - cpu_before)) / seconds
+    return seconds, extracted, round(others, 2)
 
 
 # --- entry points --------------------------------------------------------------------------------
@@ -392,8 +568,11 @@ def measure(args: argparse.Namespace, source: Path) -> dict:
         built["seconds"] = round(time.perf_counter() - started, 1)
         built["base_pages"] = len(bases)
 
+        if args.wait_quiet:
+            built["load_before_run"] = wait_until_quiet(args.wait_quiet)
+        profile = StepProfile() if args.profile else None
         with TreeMemorySampler() as sampler:
-            run = run_pipeline_timed(html_dir, work, args.workers, args.verbose)
+            run = run_pipeline_timed(html_dir, work, args.workers, args.verbose, profile)
         memory = {
             **getrusage_mib(),
             "tree_peak_rss_mib": round(sampler.peak_rss / MIB, 1),
@@ -401,6 +580,7 @@ def measure(args: argparse.Namespace, source: Path) -> dict:
             "tree_peak_processes": sampler.peak_processes,
             "sampled": sampler.available,
         }
+        cpu_use = sampler.cpu()
         figures = {
             "pages": args.pages,
             "workers": int(os.environ.get("LAYOFFS_WORKERS") or 0) or len(os.sched_getaffinity(0)),
@@ -412,14 +592,19 @@ def measure(args: argparse.Namespace, source: Path) -> dict:
             "pipeline_s": round(run.wall_s, 2),
             "run_s_from_events": round(run.run_s, 2),
             "steps": {key: round(seconds, 2) for key, seconds in run.steps.items()},
+            "step_cpu": {key: sampler.window(*span) for key, span in run.windows.items()},
             "dagster_overhead_s": round(run.run_s - sum(run.steps.values()), 2),
             "clean_outcomes": run.outcomes,
             "tables": run.tables,
             "pipeline_memory": memory,
+            "pipeline_cpu": cpu_use,
         }
+        if profile is not None:
+            figures["step_parts"] = {key: round(value, 2) for key, value in sorted(profile.seconds.items())}
         if not args.skip_bare:
-            bare_s, extracted = bare_loop(html_dir)
+            bare_s, extracted, others = bare_loop(html_dir)
             figures["bare_s"] = round(bare_s, 2)
+            figures["bare_other_cores"] = others
             figures["bare_extracted"] = extracted
             figures["ratio"] = round(run.wall_s / bare_s, 3)
             figures["ratio_with_startup"] = round((run.wall_s + run.startup_s) / bare_s, 3)
@@ -440,24 +625,37 @@ def print_figures(f: dict, target: float) -> None:
     print(f"marker sentence placed per real page: {built['marker_placement']}")
     print(f["message"])
     print(f"cleaning outcomes: {f['clean_outcomes']}; rows: {f['tables']}")
-    print(f"\n{'stage':<16} {'seconds':>8} {'pages/s':>9} {'share':>6}")
+    print(f"\n{'stage':<16} {'seconds':>8} {'pages/s':>9} {'share':>6} {'CPU s':>7} {'cores':>6} {'others':>7}")
     for key, label in STEPS:
         seconds = f["steps"].get(key)
         if seconds is None:
             print(f"{label:<16} {'-':>8}")
             continue
-        print(f"{label:<16} {seconds:>8.2f} {n / seconds if seconds else float('inf'):>9.1f} {seconds / f['pipeline_s']:>6.0%}")
+        cpu = f.get("step_cpu", {}).get(key) or {}
+        cpu_text = f" {cpu['cpu_s']:>7.2f} {cpu['cores']:>6.2f} {cpu['other_cores']:>7.2f}" if cpu else ""
+        print(f"{label:<16} {seconds:>8.2f} {n / seconds if seconds else float('inf'):>9.1f} "
+              f"{seconds / f['pipeline_s']:>6.0%}{cpu_text}")
     for key in sorted(set(f["steps"]) - {k for k, _ in STEPS}):
         print(f"{key:<16} {f['steps'][key]:>8.2f}")
     print(f"{'(between steps)':<16} {f['dagster_overhead_s']:>8.2f}")
     print(f"{'whole run':<16} {f['pipeline_s']:>8.2f} {n / f['pipeline_s']:>9.1f}")
+    print("(CPU s: CPU time of this process and its descendants during the stage; cores: CPU s / wall s;\n"
+          " others: average cores other programs kept busy meanwhile, from /proc every 0.2 s)")
     print(f"(before the run, once per process: imports, manifest check, definitions: {f['startup_s']:.2f} s)")
+    if "step_parts" in f:
+        parts = ", ".join(f"{key} {value:.2f}" for key, value in f["step_parts"].items())
+        print(f"inside clean and extract (s): {parts}")
     if "bare_s" in f:
         print(f"\nbare trafilatura.bare_extraction loop, one process: {f['bare_s']:.2f} s, {n / f['bare_s']:.1f} pages/s "
-              f"({f['bare_extracted']} documents)")
+              f"({f['bare_extracted']} documents; other programs kept {f['bare_other_cores']:.2f} cores busy)")
         verdict = "meets" if f["ratio"] <= target else "misses"
         print(f"ratio pipeline / bare = {f['ratio']:.3f} ({verdict} the target {target}); "
               f"with start-up {f['ratio_with_startup']:.3f}")
+    c = f.get("pipeline_cpu") or {}
+    if c:
+        print(f"CPU during the run (average cores busy): pipeline {c['tree_cores']:.2f}, other programs "
+              f"{c['other_cores']:.2f}, stolen by the host {c['steal_cores']:.2f}"
+              + ("  <- the machine was shared: figures are pessimistic" if c["other_cores"] > 0.1 else ""))
     m = f["pipeline_memory"]
     print(f"\npeak memory during the pipeline: process tree {m['tree_peak_rss_mib']:.0f} MiB RSS summed, "
           f"{m['tree_peak_pss_mib']:.0f} MiB PSS summed (up to {m['tree_peak_processes']} processes, sampled every 0.2 s)")
@@ -477,6 +675,8 @@ def scale(args: argparse.Namespace, source: Path) -> int:
             command += ["--workers", str(args.workers)]
         if args.tmp:
             command += ["--tmp", str(args.tmp)]
+        if args.wait_quiet:
+            command += ["--wait-quiet", str(args.wait_quiet)]
         print(f"running {size} pages ...", file=sys.stderr, flush=True)
         completed = subprocess.run(command, capture_output=True, text=True)
         if completed.returncode not in (0, 1) or not completed.stdout.strip():
@@ -484,21 +684,37 @@ def scale(args: argparse.Namespace, source: Path) -> int:
             print(f"throughput: the {size}-page run failed", file=sys.stderr)
             return 2
         rows.append(json.loads(completed.stdout))
+    if args.save:
+        args.save.write_text(json.dumps(rows, indent=2))
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
-    print(f"{'pages':>6} {'run s':>7} {'s/1000':>7} {'pages/s':>8} " + " ".join(f"{label.split()[0]:>9}" for _, label in STEPS)
+    print(f"{'pages':>6} {'run s':>7} {'s/1000':>7} {'pages/s':>8} {'CPUs/1000':>9} {'others':>6} "
+          + " ".join(f"{label.split()[0]:>9}" for _, label in STEPS)
           + f" {'tree RSS':>9} {'tree PSS':>9} {'self max':>9}")
     for f in rows:
         n = f["pages"]
         per_stage = " ".join(f"{f['steps'].get(key, 0) * 1000 / n:>9.2f}" for key, _ in STEPS)
+        cpu_s = sum((f.get("step_cpu", {}).get(key) or {}).get("cpu_s", 0) for key, _ in STEPS)
+        others = (f.get("pipeline_cpu") or {}).get("other_cores", float("nan"))
         m = f["pipeline_memory"]
-        print(f"{n:>6} {f['pipeline_s']:>7.1f} {f['pipeline_s'] * 1000 / n:>7.2f} {n / f['pipeline_s']:>8.1f} {per_stage}"
+        print(f"{n:>6} {f['pipeline_s']:>7.1f} {f['pipeline_s'] * 1000 / n:>7.2f} {n / f['pipeline_s']:>8.1f} "
+              f"{cpu_s * 1000 / n:>9.1f} {others:>6.2f} {per_stage}"
               f" {m['tree_peak_rss_mib']:>8.0f}M {m['tree_peak_pss_mib']:>8.0f}M {m['self_maxrss_mib']:>8.0f}M")
-    print("(stage columns: seconds per 1,000 pages; memory: peak of the process tree during the run)")
+    print("(stage columns: wall seconds per 1,000 pages; CPUs/1000: CPU seconds of the process tree per 1,000 pages;\n"
+          " others: cores other programs kept busy during the run; memory: peak of the process tree during the run)")
     first, last = rows[0], rows[-1]
     growth = (last["pipeline_s"] / last["pages"]) / (first["pipeline_s"] / first["pages"])
     print(f"seconds per page at {last['pages']} / at {first['pages']}: {growth:.2f} (1.00 = linear)")
+    if last["pages"] > first["pages"]:
+        marginal = (last["pipeline_s"] - first["pipeline_s"]) / (last["pages"] - first["pages"]) * 1000
+        fixed = first["pipeline_s"] - marginal * first["pages"] / 1000
+        print(f"as fixed + per-page cost: {fixed:.1f} s per run + {marginal:.2f} s per 1,000 pages "
+              f"({1000 / marginal:.0f} pages/s at the margin)")
+        for key, label in STEPS:
+            a, b = first["steps"].get(key, 0), last["steps"].get(key, 0)
+            step_marginal = (b - a) / (last["pages"] - first["pages"]) * 1000
+            print(f"  {label:<14} {a - step_marginal * first['pages'] / 1000:>6.1f} s fixed + {step_marginal:>6.2f} s per 1,000 pages")
     peak = max(f["pipeline_memory"]["tree_peak_pss_mib"] for f in rows)
     print(f"peak memory {peak:.0f} MiB PSS ({'under' if peak < 1024 else 'OVER'} the 1 GiB target)")
     return 0 if all(f["success"] for f in rows) else 1
@@ -515,7 +731,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tmp", type=Path, help="where to make the temporary folder (default: the system's)")
     parser.add_argument("--keep", action="store_true", help="keep the pages and the warehouse")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--save", type=Path, metavar="FILE", help="also write the figures to FILE as JSON")
     parser.add_argument("--verbose", action="store_true", help="show Dagster's step logs and dbt's output")
+    parser.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
+                        help="before each run, wait up to SECONDS for other programs to leave the CPUs idle")
+    parser.add_argument("--profile", action="store_true",
+                        help="split the clean and extract steps into pool start-up, parallel map and commits")
     parser.add_argument("--target", type=float, default=0.8, help="ratio pipeline / bare to reach (default 0.8)")
     args = parser.parse_args(argv)
 
@@ -531,6 +752,8 @@ def main(argv: list[str] | None = None) -> int:
         return scale(args, source)
 
     figures = measure(args, source)
+    if args.save:
+        args.save.write_text(json.dumps(figures, indent=2))
     if args.json:
         print(json.dumps(figures, indent=2))
     else:

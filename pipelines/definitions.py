@@ -57,3 +57,8 @@ def build_definitions() -> dg.Definitions:
 
 
 defs = build_definitions()
+
+
+def layoffs_job_definition() -> dg.JobDefinition:
+    """The job, resolved, for executors that rebuild it in other processes (see docs/scaling.md)."""
+    return build_definitions().resolve_job_def("layoffs_job")

@@ -37,7 +37,7 @@ class Event:
 
     @property
     def core(self) -> tuple:
-        """What pairing and the found/missed figures look at."""
+        """The fields the mismatch report compares; status and reason are reported apart."""
         return (self.company, self.division, self.quarter, self.headcount)
 
 

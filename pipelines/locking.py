@@ -48,3 +48,47 @@ def exclusive_run(work_db: Path, wait_s: float = 0.0) -> Iterator[None]:
             handle.truncate()
             handle.flush()
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+_held_write_locks: dict[str, list] = {}
+
+
+@contextmanager
+def write_access(work_db: Path, timeout_s: float = 1800.0) -> Iterator[None]:
+    """Hold the work database for writing; other processes wait their turn.
+
+    DuckDB lets one process at a time open a file for writing and fails the others at once. Steps
+    of runs that overlap (two partitions at once on the multiprocess executor, a CLI run beside a
+    `dagster dev` run) take turns here instead, a step at a time. Re-entrant within a process, so a
+    step may open the database again while it holds it.
+    """
+    key = str(Path(work_db).resolve())
+    held = _held_write_locks.get(key)
+    if held is not None:
+        held[1] += 1
+        try:
+            yield
+        finally:
+            held[1] -= 1
+        return
+    lock_path = Path(key + ".write.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(lock_path, "a+", encoding="utf-8")  # noqa: SIM115 - closed in finally
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise RunInProgress(f"waited {timeout_s:.0f} s for write access to {work_db}") from None
+                time.sleep(0.1)
+        _held_write_locks[key] = [handle, 1]
+        try:
+            yield
+        finally:
+            del _held_write_locks[key]
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    finally:
+        handle.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -10,6 +11,7 @@ from dagster_duckdb import DuckDBResource
 
 from pipelines import settings
 from pipelines.dbt_project import layoffs_dbt_project
+from pipelines.locking import write_access
 
 
 class PipelineLayout(dg.ConfigurableResource):
@@ -24,10 +26,23 @@ class PipelineLayout(dg.ConfigurableResource):
 
 
 class WorkDatabase(DuckDBResource):
-    """The pipeline's own DuckDB file (see pipelines.warehouse.publish for why it is separate)."""
+    """The pipeline's own DuckDB file (see pipelines.warehouse.publish for why it is separate).
+
+    Every connection holds the work database's write lock while it is open, so steps of
+    overlapping runs take turns instead of failing on DuckDB's one-writer rule.
+    """
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         Path(self.database).parent.mkdir(parents=True, exist_ok=True)
+
+    @contextmanager
+    def get_connection(self):
+        with write_access(Path(self.database)), super().get_connection() as conn:
+            yield conn
+
+    def exclusive(self):
+        """The write lock alone, for work that opens the file itself (dbt, the publish copy)."""
+        return write_access(Path(self.database))
 
 
 def build_resources() -> dict[str, dg.ConfigurableResource]:

@@ -18,12 +18,13 @@ def facts(text, title=None, published_on=PUB):
 
 
 def test_public_contract():
-    assert EXTRACTOR_VERSION == "0.1.0"
+    assert EXTRACTOR_VERSION == "0.2.0"
     assert set(extract.__all__) >= {"EXTRACTOR_VERSION", "CutFact", "extract_cuts", "load_reference"}
     names = [f.name for f in dataclasses.fields(CutFact)]
     assert names == [
         "company", "division", "division_path", "headcount_low", "headcount_high", "headcount_text", "workforce_pct",
         "announced_on", "quarter", "evidence", "evidence_start", "evidence_end", "confidence", "shared_headcount_group",
+        "status", "reason", "location",
     ]
     [fact] = facts("Amazon will cut 90 jobs.")
     with pytest.raises(dataclasses.FrozenInstanceError):

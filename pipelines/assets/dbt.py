@@ -54,4 +54,5 @@ def layoffs_dbt_models(
         return
     # One `dbt build` for the whole graph: models, seeds and tests in dependency order, so a failing
     # test stops the models downstream of it and surfaces as a failed asset check.
-    yield from dbt.cli(["build"], context=context, target_path=PIPELINE_TARGET_PATH).stream()
+    with work_db.exclusive():
+        yield from dbt.cli(["build"], context=context, target_path=PIPELINE_TARGET_PATH).stream()

@@ -8,9 +8,9 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from .candidates import Candidate
 from . import reason as reasons
-from .classify import RECENCY, Trigger, background_mask, cut_clause, non_event_in, read_sentence
+from .candidates import Candidate
+from .classify import RECENCY, SentenceReading, Trigger, background_mask, cut_clause, non_event_in, read_sentence
 from .dates import announced_on, first_absolute_date
 from .entities import DivisionHit, Mention, Subject, clause_window, find_divisions, resolve_subject, seeded_mentions
 from .headcount import Figure, find_figures, with_base
@@ -30,6 +30,12 @@ MAX_CHARS = 200_000
 # Typographic characters mapped to ASCII one for one, so offsets survive.
 _NORMALISE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
                             "\u00a0": " ", "\u2009": " ", "\u202f": " "})
+# Words that make a neighbouring sentence about a cut, perhaps an earlier one.
+_CUT_WORDS = re.compile(
+    r"\b(?:layoffs?|lay-?offs?|laid\s+off|cuts?|cutting|rounds?|reductions?|job\s+losses|eliminat\w+|dismiss\w+|fired|waves?)\b",
+    re.I,
+)
+_NO_STALE_DAYS = 100_000
 # How far back (in sentences) "the company" may reach for a name.
 _RECENT_SENTENCES = 1
 
@@ -55,8 +61,10 @@ class _Article:
     denied: set[str] = field(default_factory=set)
     last_stated: date | None = None  # the latest date a cut sentence gave ("the same day")
     _bases: list[tuple[int, int]] | None = None  # (offset, workforce size)
-    # Per sentence index: is it background, and which listed companies does it name.
+    # Per sentence index: its text with earlier cuts blanked (None when the whole sentence is
+    # background), and the listed companies it names.
     _context: dict[int, tuple[str | None, frozenset[str]]] = field(default_factory=dict)
+    _readings: dict[int, SentenceReading] = field(default_factory=dict)
 
     def accept_name(self, name: str) -> bool:
         """An unlisted company name is trusted once the article repeats it or
@@ -71,6 +79,13 @@ class _Article:
             return in_body >= 1
         return in_body >= 2
 
+    def reading(self, index: int) -> SentenceReading:
+        """read_sentence for body sentence `index`, once: the neighbour rules read ahead."""
+        found = self._readings.get(index)
+        if found is None:
+            found = self._readings[index] = read_sentence(self.sentences[index].text, self.published_on)
+        return found
+
     def context_sentence(self, index: int, company: str) -> str | None:
         """Sentence `index`, background clauses blanked, when it may explain a cut by `company`:
         not background as a whole, and not about another listed company (round-ups describe
@@ -81,11 +96,15 @@ class _Article:
         if text == self.title:
             return None
         if index not in self._context:
-            background = read_sentence(text, self.published_on).background
+            background = self.reading(index).background
             named = frozenset(m.company for m in seeded_mentions(text, self.ref))
             # Clauses about earlier cuts ("Smaller rounds earlier this year had targeted low
-            # performers") are blanked, so their reasons do not become this cut's.
-            self._context[index] = (None if background else background_mask(text, self.published_on), named)
+            # performers") are blanked, so their reasons do not become this cut's. Only words
+            # marking the past count here, not dates: dates resolve into the past by design, so
+            # "restructuring planned for late April" would read as an old event.
+            if not background and _CUT_WORDS.search(text):
+                text = background_mask(text, self.published_on, stale_days=_NO_STALE_DAYS)
+            self._context[index] = (None if background else text, named)
         masked, named = self._context[index]
         if masked is None or named - {company}:
             return None
@@ -197,7 +216,7 @@ def _unify_names(candidates: list[Candidate], title: str) -> list[Candidate]:
 
 
 def _read(article: _Article, sentence: Sentence, index: int, evidence: str) -> list[Candidate]:
-    reading = read_sentence(sentence.text, article.published_on)
+    reading = article.reading(index) if index >= 0 else read_sentence(sentence.text, article.published_on)
     if reading.background:
         _note_past(article, sentence, index, reading.raw_triggers[0].start)
         return []

@@ -11,7 +11,10 @@ Rules:
   "state", "area" and "region" directly after the name are kept ("Washington state");
 - a clause that calls the cut worldwide or global has no single site, even if it goes on to
   break the figure down ("6,000 positions worldwide, 1,985 of them in Washington");
-- nothing found: None. The rule never guesses a site from a company's headquarters.
+- nothing found: None. The rule never guesses a site from a company's headquarters;
+- a fact takes the site of the sentence that gives its figure, else the headline's (see
+  merge.py): other sentences naming a place mostly break the cut down ("2,000 of the cuts are in
+  the Seattle area"), and a part's site is not the cut's.
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ _NAME = "|".join(re.escape(name) for name in sorted(PLACES, key=len, reverse=Tru
 # One place, not glued to a longer word ("Indiana" is not "India" + "na"; "U.S.-based" is fine).
 _ONE = rf"(?:(?i:the)\s+)?(?:{_NAME})(?![\w])"
 _LIST = rf"{_ONE}(?:(?:,\s+and\s+|,\s+or\s+|\s+and\s+|\s+or\s+|,\s+){_ONE})*"
-_SUFFIX = r"(?:\s+(?:state|area|region))?(?![\w])"
+# A capitalised word straight after makes the place part of a name ("North America Stores",
+# "New York Times"), not a site.
+_SUFFIX = r"(?:\s+(?:state|area|region))?(?![\w])(?!\s+[A-Z])"
 _SITE_WORDS = (
     r"(?:headquarters|campus|offices?|plants?|factor(?:y|ies)|sites?|facilit(?:y|ies)|warehouses?|operations|"
     r"workforce|staff|employees|workers|hub|center|centre|studios?|division|unit)"

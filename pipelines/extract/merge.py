@@ -187,8 +187,7 @@ def _to_fact(cluster: list[Candidate], ref: Reference, share_ids: dict[tuple[int
         shared_headcount_group=group,
         status=_status(cluster),
         reason=_reason(cluster),
-        location=primary.location or next(
-            (c.location for c in sorted(cluster, key=lambda c: c.sentence_index) if c.location), None),
+        location=_location(cluster, primary),
     )
 
 
@@ -199,6 +198,15 @@ def _status(cluster: list[Candidate]) -> str:
     for cand in cluster[1:]:
         status = more_advanced(status, cand.status)
     return status
+
+
+def _location(cluster: list[Candidate], primary: Candidate) -> str | None:
+    # The sentence that gives the figure, else the headline. Other sentences that name a place
+    # mostly break the cut down ("1,985 of them are in Washington", "employees in the United
+    # States will get severance"); the part's site is not the cut's.
+    if primary.location:
+        return primary.location
+    return next((c.location for c in cluster if c.sentence_index < 0 and c.location), None)
 
 
 def _reason(cluster: list[Candidate]) -> str:

@@ -2,28 +2,48 @@
 
 A cut gets one of: artificial intelligence, restructuring, cost-cutting, closing, merger, market
 conditions, performance-based, or other. The reason is read from cue words, in the sentence that
-states the cut and in the sentences around it, because articles usually give the reason in the
-sentence after the figure ("The chief executive said the cuts were part of a reorganization"):
+states the cut and in the sentences around it, because articles often give the reason a
+paragraph or two after the figure ("The chief executive said the cuts were part of a
+reorganization"):
 
-| category | cue words (any form) |
-|---|---|
-| artificial intelligence | "AI", "artificial intelligence", "automation", "generative", "AI agents", "machine learning"; "efficiency" only next to one of those |
-| restructuring | "restructuring", "reorganization", "streamline", "simplify", "layers", "bureaucracy", "consolidate", "realign", "nimble", "leaner", "priorities", "overlapping"/"duplicated" work, "right-size" |
-| cost-cutting | "cost(s)", "expenses", "savings", "save $...", "budget", "conserve cash", "costs ran ahead of revenue" |
-| closing | "closing"/"close" a store, plant, office or unit, "closure", "shutting down", "shutters", "wind down", "stop publishing" |
-| merger | "merger", "acquisition", "acquired", "integration", "combined teams/company", "since the deal" |
-| market conditions | weak or falling "demand", "economy"/"economic", "slowdown", "downturn", "slump", "recession", "uncertainty", "interest rates", "tariffs", falling sales or revenue, "market conditions", customers "tightening budgets" |
-| performance-based | "low performers", "performance" reviews, management or expectations, "underperforming" |
+Cues, by category:
 
-Each sentence in the window adds its weight to every category it has a cue for: the cut sentence
-3, the next sentence 2, the one after and the one before 1, the headline 1. A cue after a
-negation in its clause ("not about cutting costs", "rather than about performance") does not
-count. The category with the most weight wins; a tie goes to the more specific category, in the
-order performance-based, closing, merger, artificial intelligence, restructuring, cost-cutting,
-market conditions. No cue at all: "other".
+- artificial intelligence: "AI", "artificial intelligence", "automation", "generative", "machine
+  learning", "chatbots", "large language models", "AI agents/tools";
+- restructuring: "restructuring", "reorganization", "streamline", "simplify", "layers",
+  "bureaucracy", "consolidate", "(re)align", "line teams up with", "nimble", "leaner",
+  "priorities", overlapping or duplicated work, "right-size", "strategic change", fewer managers;
+- cost-cutting: "cost(s)", "expenses", "savings", "save $...", "budget", "overhead", "conserve
+  cash", spending running ahead of revenue, more than it "could pay for";
+- closing: closing, shutting down, shuttering or winding down stores, plants, offices, sites,
+  studios, a business or a unit; "closure"; "stop publishing"; "cease operations";
+- merger: "merger", "acquisition", "newly acquired", an acquired company or studio,
+  "post-merger", integrating an acquired business, "newly combined", "since/after the deal";
+- market conditions: weak, slowing or falling demand, sales, revenue, orders or volumes;
+  "economy"/"economic", "slowdown", "downturn", "slump in", "recession", "uncertainty",
+  "interest rates", "inflation", "tariffs", "market conditions", "housing market", customers
+  tightening budgets, "do more with less";
+- performance-based: "low performers", "underperforming", performance reviews, management or
+  expectations, not meeting expectations, "rated poorly".
 
-"efficiency" alone is not read as artificial intelligence: business news uses it for cuts to
-management layers ("year of efficiency"), which are restructuring, not automation.
+Each sentence in the window adds its weight to every category it has a cue for: the cut
+sentence 3, the next sentence 2, the two after that and the one before 1 each, the headline 1.
+The extractor leaves out neighbours that are background or name another listed company, and
+blanks clauses about earlier cuts, so a reason given for an old round does not carry over. A cue
+after a negation in its clause ("not about cutting costs", "rather than about performance")
+does not count. The category with the most weight wins; a tie goes to the more specific
+category, in the order performance-based, closing, merger, artificial intelligence,
+restructuring, market conditions, cost-cutting (cost words turn up in almost every business
+story, so they decide least). No cue at all: "other". The facts of one cut in one article add
+up their weights before the choice.
+
+Two readings are left out on purpose:
+- "efficiency" is not a cue for artificial intelligence: business news uses it for cuts to
+  management layers ("year of efficiency"), which are restructuring, not automation; an
+  efficiency gain from AI tools is caught by the AI words themselves;
+- AI as the destination of money ("shift spending toward artificial intelligence", "invest the
+  savings in AI") or as the name of the unit cut ("its AI division") is not the reason either:
+  it says where the money goes or who is cut, not why the jobs went.
 """
 
 from __future__ import annotations
@@ -45,7 +65,7 @@ OTHER = "other"
 REASONS = (PERFORMANCE, CLOSING, MERGER, ARTIFICIAL_INTELLIGENCE, RESTRUCTURING, MARKET_CONDITIONS, COST_CUTTING, OTHER)
 
 # Weight of a sentence by its distance from the cut sentence (negative: before it).
-WEIGHTS = {0: 3, 1: 2, 2: 1, -1: 1}
+WEIGHTS = {0: 3, 1: 2, 2: 1, 3: 1, -1: 1}
 TITLE_WEIGHT = 1
 
 _AI_WORDS = r"(?:\bAI\b|\bA\.I\.|[Aa]rtificial\s+[Ii]ntelligence|[Aa]utomat\w+|[Gg]enerative|[Mm]achine\s+[Ll]earning|[Cc]hatbots?|\bLLMs?\b|[Ll]arge\s+[Ll]anguage\s+[Mm]odels?)"
@@ -67,15 +87,15 @@ _CUES: dict[str, re.Pattern] = {
         re.I,
     ),
     MERGER: re.compile(
-        r"\bmergers?\b|\bacquisitions?\b|\bnewly\s+acquired\b|\bacquired\s+(?:company|business|teams?|studios?)\b|"
-        r"\bintegrat(?:e|es|ed|ing|ion)\b|\b(?:newly\s+)?combined\s+(?:company|business|teams|organization|group)\b|"
-        r"\b(?:since|after)\s+the\s+(?:deal|purchase|takeover)\b",
+        r"\bmergers?\b|\bacquisitions?\b|\bnewly\s+acquired\b|\bacquired\s+(?:company|business|teams?|studios?|publisher)\b|"
+        r"\bpost-merger\b|\bintegrat\w+\s+(?:of|with)\s+(?:the\s+)?(?:newly\s+)?(?:acquired|purchased|bought)\b|"
+        r"\b(?:newly\s+combined|combined\s+company)\b|\b(?:since|after)\s+the\s+(?:deal|purchase|takeover)\b",
         re.I,
     ),
     ARTIFICIAL_INTELLIGENCE: re.compile(_AI_WORDS + r"|\bAI[\s-]+(?:agents?|tools?)\b"),
     RESTRUCTURING: re.compile(
         r"\brestructur\w*|\breorgani[sz]\w*|\breorg\b|\bstreamlin\w*|\bsimplif\w*|\blayers\b|\bbureaucra\w*|"
-        r"\bconsolidat\w*|\brealign\w*|\bnimble\b|\bleaner\b|\bpriorit(?:y|ies)\b|\boverlap\w*|\bduplicat\w*|"
+        r"\bconsolidat\w*|\b(?:re)?align\w*|\bnimble\b|\bleaner\b|\bpriorit(?:y|ies)\b|\boverlap\w*|\bduplicat\w*|"
         r"\bright[\s-]?siz\w*|\borganizational\s+changes\b|\breview\s+of\s+(?:its|the)\s+(?:organi[sz]ation|structure)|"
         r"\bline\s+(?:\w+\s+){0,3}?up\s+with\b|\bstrategic\s+(?:change|shift|review)\b|"
         r"\b(?:fewer|reduc\w+\s+(?:the\s+number\s+of\s+)?|thin\w*\s+out\s+|remov\w+\s+)(?:managers|management)\b",
@@ -102,8 +122,10 @@ _AI_SPENDING = re.compile(
     r"\b(?:spend\w*|invest\w*|money|capital|resources|budgets?|savings|dollars)\s+(?:[\w$,-]+\s+){0,5}?"
     r"(?:toward|towards|on|into|in|for|to)\s+(?:[\w-]+\s+){0,3}?" + _AI_WORDS
 )
-# Efficiency counts as automation only next to AI words.
-_AI_EFFICIENCY = re.compile(r"\befficien\w*", re.I)
+# "its AI division", "the artificial intelligence organization": the name of the unit cut.
+_AI_UNIT = re.compile(
+    r"[\s-]+(?:research\s+)?(?:division|unit|organi[sz]ation|group|team|labs?|business|arm|department|org)\b", re.I
+)
 _NEGATION = re.compile(r"\b(?:not|never|rather\s+than|instead\s+of|unrelated\s+to|no\s+longer)\b|n't\b", re.I)
 _CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:but|while|and)\b|\bbut\b")
 
@@ -117,12 +139,12 @@ def sentence_cues(sentence: str) -> frozenset[str]:
         for m in pattern.finditer(sentence):
             if _negated(sentence, m.start()):
                 continue
-            if reason == ARTIFICIAL_INTELLIGENCE and any(s <= m.start() < e for s, e in spending):
+            if reason == ARTIFICIAL_INTELLIGENCE and (
+                any(s <= m.start() < e for s, e in spending) or _AI_UNIT.match(sentence, m.end())
+            ):
                 continue
             found.add(reason)
             break
-    if ARTIFICIAL_INTELLIGENCE not in found and _AI_EFFICIENCY.search(sentence) and re.search(_AI_WORDS, sentence):
-        found.add(ARTIFICIAL_INTELLIGENCE)
     return frozenset(found)
 
 

@@ -5,15 +5,19 @@ Three values, so that a table of cuts can tell a promise from a fact:
 - **completed**: people have already gone or been told. The cut clause puts a cut verb in the
   past or perfect tense with no modal in front ("laid off 115 people on Tuesday", "has cut 4,000
   roles", "Microsoft cut roughly 1,000 jobs on Monday", "were let go"), or says the cut has begun
-  ("began laying off", "started informing employees"). A sentence among the next few that tells
-  of notices already sent ("employees were notified", "were told by email", "notices started
-  reaching inboxes", "lost their jobs", "lost access to internal systems") also makes it
-  completed, unless that sentence is about another company or is background.
+  ("began laying off", "started informing employees"). Not past: a verb in a relative clause
+  ("employees whose positions were eliminated will get severance"), a bare "cut" after several
+  subjects ("Unity, Twitch and Discord cut staff" is a present), and a noun ("the latest cut").
+  The cut sentence, or one of the three after it, telling of notices already sent ("employees
+  were notified", "were told by email", "notices started reaching inboxes", "lost their jobs",
+  "lost access to internal systems") also makes it completed, unless that sentence is about
+  another company or is background.
 - **planned**: the cut is framed as a plan that lies ahead: a plan verb ("plans to cut",
   "expects to eliminate", "intends to reduce"), or a future verb ("will", "would", "to") with a
   horizon ("by the end of the year", "over the next three years", "over the coming months",
   "beginning in July", "next year"). A following sentence that gives the cuts such a horizon
-  ("the reductions would take place over the coming months") counts too.
+  ("the reductions would take place over the coming months"), one of the two after the cut
+  sentence, counts too.
 - **announced**: everything else: the company said it is cutting or will cut, with no horizon
   and no sign yet that anyone has been told ("said on Tuesday it is cutting", "will cut 650
   jobs", "is laying off").
@@ -69,9 +73,9 @@ _PLURAL_SUBJECT = re.compile(r"\band\s+[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*)*\s+$|
 _DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|its|their|those|these|this|that|of)\s+$", re.I)
 # A verb in the past takes an object: a figure, a quantity, a determiner or the staff themselves.
 _OBJECT_AFTER = re.compile(
-    r"\s+(?:go\s+of\s+|off\s+)?(?:\d|about|around|roughly|some|nearly|almost|approximately|more|over|up\s+to|as\s+many|"
+    r"\s+(?:go\s+of\s+|off\s+)?(?:\d|(?:about|around|roughly|some|nearly|almost|approximately|more|over|up\s+to|as\s+many|"
     r"at\s+least|between|hundreds|thousands|dozens|several|a|an|the|its|their|his|her|another|most|half|jobs|positions|roles|"
-    r"staff|workers|employees|people)\b",
+    r"staff|workers|employees|people)\b)",
     re.I,
 )
 

@@ -68,6 +68,9 @@ def fact_as_row(fact) -> dict:
         "evidence_end": fact.evidence_end,
         "confidence": fact.confidence,
         "shared_headcount_group": fact.shared_headcount_group,
+        "status": fact.status,
+        "reason": fact.reason,
+        "location": fact.location,
     }
 
 

@@ -155,6 +155,9 @@ CUT_MENTIONS = RawTable(
         _c("evidence_end", "INTEGER"),
         _c("confidence", "DOUBLE"),
         _c("shared_headcount_group", "INTEGER"),
+        _c("status", "VARCHAR"),  # announced | planned | completed
+        _c("reason", "VARCHAR"),  # Challenger-style category, 'other' when no cue
+        _c("location", "VARCHAR"),  # the site as the article wrote it, when it names one
         _c("extracted_at", "TIMESTAMP"),
     ),
     ("mention_id",),

@@ -65,6 +65,9 @@ select
     evidence_end,
     confidence,
     shared_headcount_group,
+    status,
+    reason,
+    location,
     extractor_version,
     headcount_low is not null and headcount_low = headcount_high as is_exact_figure
 from with_first_report

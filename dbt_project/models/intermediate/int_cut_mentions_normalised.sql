@@ -73,6 +73,9 @@ select
     divisions_resolved.evidence_end,
     divisions_resolved.confidence,
     divisions_resolved.shared_headcount_group,
+    divisions_resolved.status,
+    divisions_resolved.reason,
+    divisions_resolved.location,
     divisions_resolved.extractor_version
 from divisions_resolved
 inner join articles

@@ -17,6 +17,9 @@ select
     first(evidence_start order by confidence desc, mention_id) as evidence_start,
     first(evidence_end order by confidence desc, mention_id) as evidence_end,
     max(confidence) as confidence,
+    first(status order by confidence desc, mention_id) as status,
+    first(reason order by confidence desc, mention_id) as reason,
+    first(location order by confidence desc, mention_id) filter (where location is not null) as location,
     any_value(extractor_version) as extractor_version
 from event_mentions
 group by cut_id, article_url

@@ -8,6 +8,32 @@ companies as (
     select company, fiscal_year_end_month from {{ ref('dim_companies') }}
 ),
 
+-- Each outlet's report votes once for its reason; 'other' (no cue found) does not vote. A tie
+-- goes to the reason of the report the evidence sentence would come from.
+reason_votes as (
+    select
+        cut_id,
+        reason,
+        count(distinct article_url) as reports,
+        min(evidence_rank) as best_rank
+    from (
+        select
+            *,
+            row_number() over (
+                partition by cut_id order by is_exact_figure desc, confidence desc, announced_on, article_url, mention_id
+            ) as evidence_rank
+        from event_mentions
+    )
+    where reason is not null and reason <> 'other'
+    group by cut_id, reason
+),
+
+event_reasons as (
+    select cut_id, first(reason order by reports desc, best_rank) as reason
+    from reason_votes
+    group by cut_id
+),
+
 events as (
     select
         cut_id,
@@ -39,7 +65,16 @@ events as (
                 else article_url || '#' || cast(shared_headcount_group as varchar) end
             order by is_exact_figure desc, confidence desc, announced_on, article_url
         ) as headcount_share_key,
-        max(confidence) as confidence
+        max(confidence) as confidence,
+        -- The furthest any report got: a cut one outlet saw announced and another saw carried
+        -- out has been carried out; a plan that any outlet reports as announced is announced.
+        case max(case status when 'completed' then 3 when 'announced' then 2 when 'planned' then 1 end)
+            when 3 then 'completed'
+            when 2 then 'announced'
+            when 1 then 'planned'
+        end as status,
+        first(location order by is_exact_figure desc, confidence desc, announced_on, article_url)
+            filter (where location is not null) as location
     from event_mentions
     group by cut_id
 )
@@ -62,7 +97,12 @@ select
     events.evidence,
     events.evidence_url,
     events.headcount_share_key,
-    events.confidence
+    events.confidence,
+    events.status,
+    coalesce(event_reasons.reason, 'other') as reason,
+    events.location
 from events
 left join companies
     on companies.company = events.company
+left join event_reasons
+    on event_reasons.cut_id = events.cut_id

@@ -28,6 +28,9 @@ select
     source_mentions.evidence_end,
     source_mentions.confidence,
     source_mentions.shared_headcount_group,
+    lower(trim(source_mentions.status)) as status,
+    lower(trim(source_mentions.reason)) as reason,
+    nullif(trim(source_mentions.location), '') as location,
     source_mentions.extracted_at
 from source_mentions
 inner join latest_reading
