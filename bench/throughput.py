@@ -582,6 +582,7 @@ def measure(args: argparse.Namespace, source: Path) -> dict:
         }
         cpu_use = sampler.cpu()
         figures = {
+            "code": code_version(),
             "pages": args.pages,
             "workers": int(os.environ.get("LAYOFFS_WORKERS") or 0) or len(os.sched_getaffinity(0)),
             "cpus": len(os.sched_getaffinity(0)),
@@ -617,12 +618,24 @@ def measure(args: argparse.Namespace, source: Path) -> dict:
             shutil.rmtree(tmp_root, ignore_errors=True)
 
 
+def code_version() -> str:
+    """The commit measured, and whether the pipeline's code differed from it."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                                text=True, check=True).stdout.strip()
+        changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", "pipelines", "dbt_project"], cwd=ROOT,
+                                 capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return commit + (" with uncommitted changes to pipelines/ or dbt_project/" if changed else "")
+
+
 def print_figures(f: dict, target: float) -> None:
     n = f["pages"]
     built = f["built"]
     print(f"{n} pages built from {built['base_pages']} real pages ({built['bytes'] / MIB:.0f} MiB of HTML, "
           f"{built['seconds']} s); {f['workers']} worker processes on {f['cpus']} CPUs")
-    print(f"marker sentence placed per real page: {built['marker_placement']}")
+    print(f"marker sentence placed per real page: {built['marker_placement']}; code: {f.get('code', 'unknown')}")
     print(f["message"])
     print(f"cleaning outcomes: {f['clean_outcomes']}; rows: {f['tables']}")
     print(f"\n{'stage':<16} {'seconds':>8} {'pages/s':>9} {'share':>6} {'CPU s':>7} {'cores':>6} {'others':>7}")
