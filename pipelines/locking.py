@@ -18,25 +18,31 @@ class RunInProgress(RuntimeError):
     pass
 
 
+def _lock_within(handle, wait_s: float) -> bool:
+    """Take an exclusive lock on an open file, polling for up to `wait_s` seconds."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.1)
+
+
 @contextmanager
 def exclusive_run(work_db: Path, wait_s: float = 0.0) -> Iterator[None]:
     lock_path = Path(work_db).with_name(Path(work_db).name + ".lock")
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "a+", encoding="utf-8") as handle:
-        deadline = time.monotonic() + wait_s
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    handle.seek(0)
-                    holder = handle.read().strip() or "unknown"
-                    raise RunInProgress(
-                        f"another run (pid {holder}) is using {work_db}; try again when it finishes, "
-                        "or pass --wait SECONDS to queue behind it"
-                    ) from None
-                time.sleep(0.2)
+        if not _lock_within(handle, wait_s):
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise RunInProgress(
+                f"another run (pid {holder}) is using {work_db}; try again when it finishes, "
+                "or pass --wait SECONDS to queue behind it"
+            )
         handle.seek(0)
         handle.truncate()
         handle.write(str(os.getpid()))
@@ -75,15 +81,8 @@ def write_access(work_db: Path, timeout_s: float = 1800.0) -> Iterator[None]:
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     handle = open(lock_path, "a+", encoding="utf-8")  # noqa: SIM115 - closed in finally
     try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise RunInProgress(f"waited {timeout_s:.0f} s for write access to {work_db}") from None
-                time.sleep(0.1)
+        if not _lock_within(handle, timeout_s):
+            raise RunInProgress(f"waited {timeout_s:.0f} s for write access to {work_db}")
         _held_write_locks[key] = [handle, 1]
         try:
             yield
