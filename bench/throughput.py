@@ -273,7 +273,8 @@ class TreeMemorySampler:
         self.peak_rss = self.peak_pss = 0
         self.peak_processes = 0
         self.tree_ticks: dict[int, int] = {}
-        self.series: list[tuple[float, int, int]] = []  # (time.time(), tree ticks, machine busy ticks)
+        # (time.time(), tree CPU ticks, machine busy ticks, tree PSS, this process's PSS, its CPU ticks)
+        self.series: list[tuple[float, int, int, int, int, int]] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True, name="memory-sampler")
         self.available = os.path.exists(f"/proc/{os.getpid()}/smaps_rollup")
@@ -296,7 +297,12 @@ class TreeMemorySampler:
             self.tree_ticks[pid] = max(self.tree_ticks.get(pid, 0), table.get(pid, (0, 0))[1])
         self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
         self.peak_processes = max(self.peak_processes, len(pids))
-        self.series.append((time.time(), sum(self.tree_ticks.values()), _machine_ticks()[0]))
+        self.series.append((time.time(), sum(self.tree_ticks.values()), _machine_ticks()[0], pss, self._own_pss(),
+                            self.tree_ticks.get(os.getpid(), 0)))
+
+    @staticmethod
+    def _own_pss() -> int:
+        return _rss_and_pss(os.getpid())[1]
 
     def window(self, start: float, end: float) -> dict:
         """CPU seconds of the tree, and average cores other programs used, between two wall-clock times."""
@@ -309,7 +315,15 @@ class TreeMemorySampler:
         tree = (last[1] - first[1]) / hz
         span = max(last[0] - first[0], 1e-9)
         others = max(0.0, (last[2] - first[2]) / hz - tree) / span
-        return {"cpu_s": round(tree, 2), "cores": round(tree / span, 2), "other_cores": round(others, 2)}
+        inside = [row for row in self.series if first[0] <= row[0] <= last[0]]
+        return {
+            "cpu_s": round(tree, 2),
+            "main_cpu_s": round((last[5] - first[5]) / hz, 2),
+            "cores": round(tree / span, 2),
+            "other_cores": round(others, 2),
+            "peak_tree_pss_mib": round(max(row[3] for row in inside) / MIB, 1),
+            "peak_main_pss_mib": round(max(row[4] for row in inside) / MIB, 1),
+        }
 
     def __enter__(self) -> TreeMemorySampler:
         if self.available:
@@ -638,22 +652,26 @@ def print_figures(f: dict, target: float) -> None:
     print(f"marker sentence placed per real page: {built['marker_placement']}; code: {f.get('code', 'unknown')}")
     print(f["message"])
     print(f"cleaning outcomes: {f['clean_outcomes']}; rows: {f['tables']}")
-    print(f"\n{'stage':<16} {'seconds':>8} {'pages/s':>9} {'share':>6} {'CPU s':>7} {'cores':>6} {'others':>7}")
+    print(f"\n{'stage':<16} {'seconds':>8} {'pages/s':>9} {'share':>6} {'CPU s':>7} {'main':>6} {'cores':>6}"
+          f" {'others':>7} {'tree MiB':>9} {'main MiB':>9}")
     for key, label in STEPS:
         seconds = f["steps"].get(key)
         if seconds is None:
             print(f"{label:<16} {'-':>8}")
             continue
         cpu = f.get("step_cpu", {}).get(key) or {}
-        cpu_text = f" {cpu['cpu_s']:>7.2f} {cpu['cores']:>6.2f} {cpu['other_cores']:>7.2f}" if cpu else ""
+        cpu_text = (f" {cpu['cpu_s']:>7.2f} {cpu['main_cpu_s']:>6.2f} {cpu['cores']:>6.2f} {cpu['other_cores']:>7.2f}"
+                    f" {cpu['peak_tree_pss_mib']:>9.0f} {cpu['peak_main_pss_mib']:>9.0f}") if cpu else ""
         print(f"{label:<16} {seconds:>8.2f} {n / seconds if seconds else float('inf'):>9.1f} "
               f"{seconds / f['pipeline_s']:>6.0%}{cpu_text}")
     for key in sorted(set(f["steps"]) - {k for k, _ in STEPS}):
         print(f"{key:<16} {f['steps'][key]:>8.2f}")
     print(f"{'(between steps)':<16} {f['dagster_overhead_s']:>8.2f}")
     print(f"{'whole run':<16} {f['pipeline_s']:>8.2f} {n / f['pipeline_s']:>9.1f}")
-    print("(CPU s: CPU time of this process and its descendants during the stage; cores: CPU s / wall s;\n"
-          " others: average cores other programs kept busy meanwhile, from /proc every 0.2 s)")
+    print("(CPU s: CPU time of this process and its descendants during the stage, main: of this process alone;\n"
+          " cores: CPU s / wall s;"
+          " others: average cores other programs kept busy meanwhile; tree / main MiB: peak PSS of the whole\n"
+          " process tree / of this process alone during the stage; all read from /proc every 0.2 s)")
     print(f"(before the run, once per process: imports, manifest check, definitions: {f['startup_s']:.2f} s)")
     if "step_parts" in f:
         parts = ", ".join(f"{key} {value:.2f}" for key, value in f["step_parts"].items())

@@ -1,9 +1,12 @@
 """Two discovery days run at once, each on Dagster's multiprocess executor (every step its own
-process): their steps take turns on the work database instead of failing on DuckDB's lock."""
+process), as a daemon would launch them: their steps take turns on the work database instead of
+failing on DuckDB's one-writer lock."""
 
-import threading
+import os
+import subprocess
+import sys
+import textwrap
 
-import dagster as dg
 import duckdb
 import pytest
 
@@ -11,46 +14,48 @@ from conftest import REPO_ROOT
 
 pytestmark = pytest.mark.timeout(600)
 
+LAUNCH_RUN = textwrap.dedent(
+    """
+    import sys
+    import dagster as dg
 
-def test_two_partitions_at_once_through_the_multiprocess_executor(tmp_path, warehouse_env, monkeypatch):
-    monkeypatch.setenv("LAYOFFS_SOURCES", str(REPO_ROOT / "data" / "sources.yml"))
-    from pipelines import settings
-
-    settings.point_at()
     job = dg.build_reconstructable_job("pipelines.definitions", "layoffs_job_definition")
-    results: dict[str, dg.ExecuteJobResult] = {}
-    errors: list[BaseException] = []
+    with dg.DagsterInstance.get() as instance:
+        with dg.execute_job(
+            job,
+            instance=instance,
+            tags={"dagster/partition": sys.argv[1]},
+            run_config={"execution": {"config": {"multiprocess": {"max_concurrent": 2}}}},
+        ) as result:
+            failures = [
+                event.event_specific_data.error.message
+                for event in result.all_events
+                if event.event_type_value == "STEP_FAILURE"
+            ]
+            print("FAILURES:", failures)
+            sys.exit(0 if result.success else 1)
+    """
+)
 
-    (tmp_path / "dagster_home").mkdir()
-    with dg.instance_for_test(temp_dir=str(tmp_path / "dagster_home")) as instance:
 
-        def run(day: str) -> None:
-            try:
-                with dg.execute_job(
-                    job,
-                    instance=instance,
-                    tags={"dagster/partition": day},
-                    run_config={"execution": {"config": {"multiprocess": {"max_concurrent": 2}}}},
-                ) as result:
-                    results[day] = result.success
-                    results[day + "/failures"] = [
-                        event.event_specific_data.error.message
-                        for event in result.all_events
-                        if event.event_type_value == "STEP_FAILURE"
-                    ]
-            except BaseException as error:  # surfaced below, in the test's thread
-                errors.append(error)
-
-        threads = [threading.Thread(target=run, args=(day,)) for day in ("2024-04-04", "2024-04-05")]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=540)
-
-    assert not errors, errors
-    assert results["2024-04-04"] and results["2024-04-05"], results
-    failures = results["2024-04-04/failures"] + results["2024-04-05/failures"]
-    assert not any("lock" in message.lower() for message in failures)
+def test_two_partitions_at_once_through_the_multiprocess_executor(tmp_path, warehouse_env):
+    dagster_home = tmp_path / "dagster_home"
+    dagster_home.mkdir()
+    (dagster_home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(dagster_home),
+        "LAYOFFS_SOURCES": str(REPO_ROOT / "data" / "sources.yml"),
+    }
+    runs = [
+        subprocess.Popen([sys.executable, "-c", LAUNCH_RUN, day], cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for day in ("2024-04-04", "2024-04-05")
+    ]
+    outputs = [run.communicate(timeout=540)[0] for run in runs]
+    for run, output in zip(runs, outputs, strict=True):
+        assert run.returncode == 0, output[-3000:]
+        assert "FAILURES: []" in output
+        assert "Could not set lock" not in output
 
     with duckdb.connect(str(warehouse_env), read_only=True) as conn:
         # Every sample page was discovered once, under one of the two days, and loaded once.
