@@ -47,6 +47,12 @@ def test_two_partitions_at_once_through_the_multiprocess_executor(tmp_path, ware
         "DAGSTER_HOME": str(dagster_home),
         "LAYOFFS_SOURCES": str(REPO_ROOT / "data" / "sources.yml"),
     }
+    # A deployment's instance storage exists before its daemon launches runs; creating it from two
+    # processes at once races on the schema migration, so set it up first, as `dagster dev` would.
+    subprocess.run(
+        [sys.executable, "-c", "import dagster as dg; dg.DagsterInstance.get().get_runs(limit=1)"],
+        cwd=REPO_ROOT, env=env, check=True, timeout=120,
+    )
     runs = [
         subprocess.Popen([sys.executable, "-c", LAUNCH_RUN, day], cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         for day in ("2024-04-04", "2024-04-05")
