@@ -133,7 +133,7 @@ def trafilatura_default(page: Page) -> str | None:
 
 def clean_page_variant(min_chars: int = MIN_ARTICLE_CHARS, **options) -> Callable[[Page], str | None]:
     """clean_page's own call (load_html, then bare_extraction with metadata), with other options."""
-    settings = {"include_comments": False, "include_tables": False, **options}
+    settings = {"include_comments": False, "include_tables": False, "fast": True, **options}
 
     def run(page: Page) -> str | None:
         try:
@@ -153,6 +153,7 @@ EXPERIMENTS: list[tuple[str, Callable[[Page], str | None]]] = [
     ("variant: + include_comments=True", clean_page_variant(include_comments=True)),
     ("variant: + tables and comments (trafilatura defaults)", clean_page_variant(include_tables=True, include_comments=True)),
     ("variant: no minimum length", clean_page_variant(min_chars=0)),
+    ("variant: fast=False (with fallback extractors)", clean_page_variant(fast=False)),
     ("variant: + tables, favor_recall=True", clean_page_variant(include_tables=True, favor_recall=True)),
     ("variant: + tables, favor_precision=True", clean_page_variant(include_tables=True, favor_precision=True)),
     ("variant: + tables, without metadata", None),  # filled below: bare_extraction without with_metadata

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -11,6 +12,8 @@ from lxml import html as lxml_html
 
 # Shorter bodies are almost always cookie walls, paywall stubs or index pages, not articles.
 MIN_ARTICLE_CHARS = 200
+
+_HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -36,8 +39,11 @@ def clean_page(html: str, url: str | None = None) -> CleanArticle | None:
         tree = trafilatura.load_html(html)
         # Read before extraction: trafilatura prunes the tree it is given.
         language = _declared_language(tree)
+        # fast=True skips trafilatura's fallback extractors (readability, jusText): on the shared
+        # 181-page benchmark the text scores the same (word 4-gram F1 0.955 either way, see
+        # bench/extraction_quality.py --experiment) for about three quarters of the CPU time.
         document = trafilatura.bare_extraction(
-            tree, url=url, with_metadata=True, include_comments=False, include_tables=False
+            tree, url=url, with_metadata=True, include_comments=False, include_tables=False, fast=True
         )
     except Exception:  # trafilatura and lxml raise a zoo of types on broken markup
         return None
@@ -61,8 +67,10 @@ def clean_page(html: str, url: str | None = None) -> CleanArticle | None:
 
 def canonical_url_of(html: str) -> str | None:
     """The page's own idea of its address: <link rel=canonical>, else og:url."""
+    # Both tags belong in the head; parsing only the head spares a full parse of a long page.
+    head_end = _HEAD_END.search(html)
     try:
-        tree = lxml_html.fromstring(html)
+        tree = lxml_html.fromstring(html[: head_end.end()] if head_end else html)
     except Exception:
         return None
     for xpath in ('//link[@rel="canonical"]/@href', '//meta[@property="og:url"]/@content'):

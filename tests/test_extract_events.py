@@ -18,7 +18,7 @@ def facts(text, title=None, published_on=PUB):
 
 
 def test_public_contract():
-    assert EXTRACTOR_VERSION == "0.2.0"
+    assert EXTRACTOR_VERSION == "0.2.1"
     assert set(extract.__all__) >= {"EXTRACTOR_VERSION", "CutFact", "extract_cuts", "load_reference"}
     names = [f.name for f in dataclasses.fields(CutFact)]
     assert names == [
@@ -200,3 +200,38 @@ def test_huge_text_is_handled():
     filler = "The weather was mild and markets were calm. " * 20000
     found = facts("Amazon said on Thursday it would cut 90 jobs in its Alexa team.\n" + filler)
     assert [(f.company, f.division, f.headcount_low) for f in found] == [("Amazon", "Alexa", 90)]
+
+
+# --- prose from real news pages that is not about a cut (found by bench/throughput.py) ----------
+
+
+def test_an_economy_wide_projection_is_not_a_cut():
+    text = (
+        "Tariffs have weighed on farm exports for two years. "
+        "The Trade Policy Institute projected in March that the tariffs imposed so far would reduce GDP by "
+        "0.4 percent, while lowering wages and eliminating 180,000 full-time-equivalent jobs."
+    )
+    assert facts(text, title="A guide to tariffs and who pays for them") == []
+
+
+def test_a_habit_of_cutting_with_no_figure_is_not_a_cut():
+    text = (
+        "Harrow Capital owns more than 60 dailies. Harrow papers have been cutting staff at roughly double "
+        "the pace of the industry as a whole, former reporters said."
+    )
+    assert facts(text) == []
+    # The same company with a figure and a time is a cut.
+    [fact] = facts("Harrow Capital owns 60 dailies. Harrow Capital said on Tuesday it would cut 120 newsroom jobs.")
+    assert (fact.company, fact.headcount_low, fact.headcount_high) == ("Harrow Capital", 120, 120)
+
+
+def test_a_common_noun_opening_a_sentence_is_not_a_company():
+    text = (
+        "Economists say the tariffs raise prices. "
+        "Tariffs have also cost jobs, and Zephyr Motors said on Monday it would cut 300 jobs at its plant."
+    )
+    assert [(fact.company, fact.headcount_low) for fact in facts(text)] == [("Zephyr Motors", 300)]
+
+
+def test_losses_over_recent_decades_are_background():
+    assert facts("Steel towns saw massive job losses from imports in recent decades, the union leader said.") == []

@@ -11,6 +11,6 @@ from .extractor import extract_cuts
 from .model import CutFact
 from .reference import Reference, load_reference
 
-EXTRACTOR_VERSION = "0.2.0"
+EXTRACTOR_VERSION = "0.2.1"
 
 __all__ = ["EXTRACTOR_VERSION", "CutFact", "Reference", "extract_cuts", "load_reference"]

@@ -65,7 +65,7 @@ _SCOPE_MARKER = re.compile(
     r"the\s+(?:two|three|four|five|several)\s+(?:\w+\s+)?rounds|at\s+the\s+time|"
     r"(?:has|have|had)\s+already|already\s+(?:cut|laid|eliminated|shed|slashed)|"
     r"(?:days|weeks|months|years|(?:a|one|two|three)\s+(?:week|month|year)s?)\s+(?:after|ago|before)|"
-    r"recently|in\s+recent\s+(?:weeks|months|years)|earlier\s+(?:this|that|in\s+the)\s+month|"
+    r"recently|in\s+recent\s+(?:weeks|months|years|decades)|over\s+(?:the\s+)?(?:past\s+|last\s+)?decades|earlier\s+(?:this|that|in\s+the)\s+month|"
     r"(?:at|since)\s+the\s+(?:start|beginning)\s+of\s+the\s+(?:month|year)|"
     r"earlier\s+in\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)|"
     r"(?:last|previous|prior|past)\s+year|a\s+year\s+(?:ago|earlier)|years?\s+earlier|months\s+earlier|"
@@ -120,6 +120,11 @@ _NON_EVENT = re.compile(
     r"lead|see|hit|lay|be\s+(?:cut|eliminated|laid))|as\s+high\s+as|short\s+of\s+(?:layoffs|job\s+cuts)|"
     r"protect\w*\s+(?:jobs|workers))\b",
     re.I,
+)
+# Economy-wide projections ("would reduce GDP ... and eliminate 195,600 jobs") name no employer,
+# whichever clause the figure sits in.
+_MACRO_PROJECTION = re.compile(
+    r"\b(?:GDP|gross\s+domestic\s+product|(?:projected|projects|forecast(?:s|ed)?)\b[^.]{0,80}\bwould)\b"
 )
 _SPLIT = re.compile(r",\s|;\s*|:\s|\s[—–-]\s|—|\(|\)")
 
@@ -276,7 +281,7 @@ def read_sentence(text: str, published_on: date | None) -> SentenceReading:
         lo, hi = cut_clause(scope, triggers[0].start)
         scope = scope[lo:hi]
     denial = bool(DENIAL.search(scope))
-    non_event = bool(_NON_EVENT.search(scope)) or denial
+    non_event = bool(_NON_EVENT.search(scope)) or denial or bool(_MACRO_PROJECTION.search(text))
     if triggers and _generic_musing(masked, triggers[0]):
         triggers = ()
     return SentenceReading(masked, triggers, background=not triggers and not non_event, non_event=non_event,
@@ -313,10 +318,19 @@ def cut_clause(text: str, position: int) -> tuple[int, int]:
     return start, end
 
 
+_HABITUAL = re.compile(
+    r"\b(?:has|have|had)\s+been\s+(?:cutting|shedding|slashing|trimming|eliminating|laying\s+off)\b", re.I
+)
+
+
 def _generic_musing(text: str, trigger: Trigger) -> bool:
     # "Trimming staff there is not a cost play": a gerund opening the sentence
     # talks about cutting in general, not about a cut that happened.
     head = text[: trigger.end].lstrip()
+    # "Its papers have been cutting staff faster than rivals": a habit described, not a cut.
+    lo, hi = cut_clause(text, trigger.start)
+    if _HABITUAL.search(text, lo, hi) and not re.search(r"\d", text[lo:hi]):
+        return True
     return bool(re.match(r"(?:Cutting|Trimming|Eliminating|Reducing|Slashing|Shedding|Laying\s+off)\b", head)) and not re.search(
         r"\d", text
     )

@@ -183,13 +183,18 @@ def _first_named(mentions: list[Mention], before: int, seeded_only: bool) -> Men
     return min(named, key=lambda m: m.start) if named else None
 
 
-def resolve_subject(masked: str, trigger_start: int, ref: Reference, accept_name=lambda name: True) -> Subject:
-    """Who is cutting, read from the (background-free) sentence."""
+def resolve_subject(masked: str, trigger_start: int, ref: Reference, accept_name=lambda name: True,
+                    common_word=lambda name: False) -> Subject:
+    """Who is cutting, read from the (background-free) sentence.
+
+    `accept_name` says whether an unlisted name is trusted on its own; `common_word` rules one out
+    whatever follows it ("Tariffs have ..." in an article that also writes "the tariffs")."""
     seeded = seeded_mentions(masked, ref)
     anaphors = [a for a in anaphor_mentions(masked) if not any(a.start < m.end and m.start < a.end for m in seeded)]
     taken = [(m.start, m.end) for m in seeded] + [(a.start, a.end) for a in anaphors]
     unseeded = [m for m in unseeded_mentions(masked, taken)
-                if accept_name(m.company) or _ACTS.match(masked, m.end) or _CUT_AT.search(masked, 0, m.start)]
+                if not common_word(m.company)
+                and (accept_name(m.company) or _ACTS.match(masked, m.end) or _CUT_AT.search(masked, 0, m.start))]
     candidates = sorted(seeded + unseeded + anaphors, key=lambda c: c.start)
 
     before = [c for c in candidates if c.end <= trigger_start]

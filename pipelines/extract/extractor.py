@@ -79,6 +79,11 @@ class _Article:
             return in_body >= 1
         return in_body >= 2
 
+    def is_common_word(self, name: str) -> bool:
+        """"Tariffs have hurt farmers ... the tariffs imposed": an unlisted one-word name the
+        article also writes in lower case is a common noun that opened a sentence."""
+        return " " not in name and bool(re.search(rf"(?<!\w){re.escape(name.lower())}(?!\w)", self.text))
+
     def reading(self, index: int) -> SentenceReading:
         """read_sentence for body sentence `index`, once: the neighbour rules read ahead."""
         found = self._readings.get(index)
@@ -172,7 +177,7 @@ def _extract(text: str, title: str | None, published_on: date | None, ref: Refer
 def _title_subject(article: _Article, title: str) -> Mention | None:
     reading = read_sentence(title, None)
     if reading.triggers:
-        subject = resolve_subject(reading.masked, reading.triggers[0].start, article.ref, article.accept_name)
+        subject = resolve_subject(reading.masked, reading.triggers[0].start, article.ref, article.accept_name, article.is_common_word)
         if subject.mention is not None:
             return subject.mention
     seeded = seeded_mentions(title, article.ref)
@@ -228,7 +233,7 @@ def _read(article: _Article, sentence: Sentence, index: int, evidence: str) -> l
     # jobs, and PayPal will cut 2,500" is two cuts; "Meta will cut 10,000
     # jobs as it ..." is one.
     first = reading.triggers[0]
-    found = resolve_subject(masked, first.start, article.ref, article.accept_name)
+    found = resolve_subject(masked, first.start, article.ref, article.accept_name, article.is_common_word)
     clauses = []
     seen_windows = set()
     for trigger in reading.triggers:
@@ -239,7 +244,7 @@ def _read(article: _Article, sentence: Sentence, index: int, evidence: str) -> l
         view = _only(masked, window)
         if trigger is not first and non_event_in(view[window[0] : window[1]]):
             continue
-        own = resolve_subject(view, trigger.start, article.ref, article.accept_name)
+        own = resolve_subject(view, trigger.start, article.ref, article.accept_name, article.is_common_word)
         clauses.append((view, trigger, own if own.mention is not None else found))
     companies = {c[2].mention.company for c in clauses if c[2].mention is not None}
     if len(companies) <= 1:
@@ -394,7 +399,7 @@ def _path(ref: Reference, company: str, hit: DivisionHit, subject: Mention) -> s
 
 
 def _note_past(article: _Article, sentence: Sentence, index: int, trigger_start: int) -> None:
-    found = resolve_subject(sentence.text, trigger_start, article.ref, article.accept_name)
+    found = resolve_subject(sentence.text, trigger_start, article.ref, article.accept_name, article.is_common_word)
     company = found.mention.company if found.mention else None
     if company is None and found.needs_context:
         context = _context_company(article, index)
