@@ -15,11 +15,13 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from pipelines.fetch import FetchSettings
+from pipelines.sources import DiscoveryOutcome, discover_all, load_sources
 
 HTML = "text/html; charset=utf-8"
 
@@ -219,3 +221,22 @@ def fetch_all(settings: FetchSettings, urls: Iterable[str]) -> dict[str, object]
 def http_server() -> Iterable[FetchTestServer]:
     with FetchTestServer() as server:
         yield server
+
+
+# Loopback must be allowed for the test server; no delay and no retries keep the suite fast.
+TEST_FETCH_BLOCK = """
+fetch:
+  user_agent: "layoffs-pipeline-test/0.1 (+https://example.org/bot)"
+  per_host_delay_s: 0
+  timeout_s: 5
+  retries: 0
+  allow_private_networks: true
+"""
+
+
+def run_sources(tmp_path: Path, sources_yaml: str, fetch_block: str = TEST_FETCH_BLOCK) -> DiscoveryOutcome:
+    """Write a sources file with `sources_yaml` and `fetch_block`, load it and discover."""
+    path = tmp_path / "sources.yml"
+    path.write_text(sources_yaml.strip() + "\n" + fetch_block, encoding="utf-8")
+    config = load_sources(path)
+    return discover_all(config.sources, config.fetch)

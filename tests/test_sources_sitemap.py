@@ -6,33 +6,13 @@ import gzip
 import time
 import tracemalloc
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
-from fetch_server import FetchTestServer, Reply, http_server  # noqa: F401
+from fetch_server import FetchTestServer, Reply, http_server, run_sources  # noqa: F401
 
-from pipelines.sources import DiscoveryOutcome, discover_all, load_sources, sitemap
+from pipelines.sources import sitemap
 
 pytestmark = pytest.mark.timeout(30)
-
-# Loopback must be allowed for the test server; no delay and no retries keep the suite fast.
-TEST_FETCH_BLOCK = """
-fetch:
-  user_agent: "layoffs-pipeline-test/0.1 (+https://example.org/bot)"
-  per_host_delay_s: 0
-  timeout_s: 5
-  retries: 0
-  allow_private_networks: true
-"""
-
-
-def run_sources(tmp_path: Path, sources_yaml: str, fetch_block: str = TEST_FETCH_BLOCK) -> DiscoveryOutcome:
-    """Write a sources file with `sources_yaml` and `fetch_block`, load it and discover."""
-    path = tmp_path / "sources.yml"
-    path.write_text(sources_yaml.strip() + "\n" + fetch_block, encoding="utf-8")
-    config = load_sources(path)
-    return discover_all(config.sources, config.fetch)
-
 
 XML = "application/xml"
 NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
