@@ -384,8 +384,9 @@ def getrusage_mib() -> dict:
 class StepProfile:
     """Wraps names the clean and extract steps imported, to split their time into parts.
 
-    Only this process's view: pool start-up (until both workers answered), the parallel map of each
-    batch, and the commit of each batch; the rest of a step is its DuckDB queries and bookkeeping.
+    Only this process's view: pool start-up (until both workers answered), waiting for each batch's
+    results (reading the next batch included), and the commit of each batch; the rest of a step
+    is its DuckDB queries and bookkeeping.
     """
 
     def __init__(self) -> None:
@@ -415,13 +416,19 @@ class StepProfile:
                 profile.add(f"{step}.pool_shutdown", time.perf_counter() - closing)
             return pool_cm
 
-        def wrap_map(step: str):
-            def map_cm(pool, function, items, chunksize=8):
-                started = time.perf_counter()
-                result = parallel.map_in(pool, function, items, chunksize)
-                profile.add(f"{step}.map", time.perf_counter() - started)
-                return result
-            return map_cm
+        def wrap_batches(step: str):
+            def batches(pool, function, items, chunksize=8):
+                results = parallel.map_batches(pool, function, items, chunksize)
+                while True:
+                    started = time.perf_counter()
+                    try:
+                        done = next(results)
+                    except StopIteration:
+                        profile.add(f"{step}.wait", time.perf_counter() - started)
+                        return
+                    profile.add(f"{step}.wait", time.perf_counter() - started)
+                    yield done
+            return batches
 
         def wrap_commit(step: str, original):
             def commit(*args, **kwargs):
@@ -433,7 +440,7 @@ class StepProfile:
 
         for step, module in (("clean", clean_step), ("extract", extract_step)):
             module.worker_pool = wrap_pool(step)
-            module.map_in = wrap_map(step)
+            module.map_batches = wrap_batches(step)
             module._commit_batch = wrap_commit(step, module._commit_batch)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -37,7 +38,24 @@ def worker_pool(expected_items: int, workers: int | None = None) -> Iterator[Exe
         yield pool
 
 
-def map_in(pool: Executor | None, function: Callable[[In], Out], items: Iterable[In], chunksize: int = 8) -> list[Out]:
+def map_batches(
+    pool: Executor | None, function: Callable[[In], Out], batches: Iterable[list[In]], chunksize: int = 8
+) -> Iterator[tuple[list[In], list[Out]]]:
+    """(batch, results) for each batch in order, with the next batch already queued in the pool.
+
+    While the caller stores one batch's results the workers start on the next one, so they never
+    wait for the caller's writes (or for the next batch to be read).
+    """
     if pool is None:
-        return [function(item) for item in items]
-    return list(pool.map(function, items, chunksize=chunksize))
+        for batch in batches:
+            yield batch, [function(item) for item in batch]
+        return
+    in_flight: deque = deque()
+    for batch in batches:
+        in_flight.append((batch, pool.map(function, batch, chunksize=chunksize)))
+        if len(in_flight) > 1:
+            done, results = in_flight.popleft()
+            yield done, list(results)
+    while in_flight:
+        done, results = in_flight.popleft()
+        yield done, list(results)

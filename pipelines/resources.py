@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.metadata
 from contextlib import contextmanager
-from functools import cached_property
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
-from packaging import version
 
 from pipelines import settings
 from pipelines.dbt_project import layoffs_dbt_project
+from pipelines.dbt_worker.resource import DbtBuildResource
 from pipelines.locking import write_access
 
 
@@ -48,24 +45,6 @@ class WorkDatabase(DuckDBResource):
         return write_access(Path(self.database))
 
 
-class DbtBuildResource(DbtCliResource):
-    """dagster-dbt's dbt CLI resource without two start-up costs this pipeline never uses.
-
-    Before every invocation dagster-dbt spawns `dbt --version` (to tell dbt Core from the Fusion
-    engine) and builds a dbt adapter inside this process (used only by `fetch_row_counts` and
-    `fetch_column_metadata`, which these assets do not call). Together they were about 5.5 s of
-    a 16 s dbt step (bench/throughput.py). dbt-core is a locked dependency of this very
-    environment, so its version is known without starting a process.
-    """
-
-    @cached_property
-    def _cli_version(self) -> version.Version:
-        return version.parse(importlib.metadata.version("dbt-core"))
-
-    def _initialize_dbt_core_adapter(self, args):
-        return None
-
-
 def build_resources() -> dict[str, dg.ConfigurableResource]:
     return {
         "layout": PipelineLayout(
@@ -73,5 +52,12 @@ def build_resources() -> dict[str, dg.ConfigurableResource]:
             warehouse_path=str(settings.warehouse_path()),
         ),
         "work_db": WorkDatabase(database=str(settings.work_db_path())),
-        "dbt": DbtBuildResource(project_dir=layoffs_dbt_project, target="pipeline"),
+        "dbt": DbtBuildResource(
+            project_dir=str(layoffs_dbt_project.project_dir),
+            profiles_dir=str(layoffs_dbt_project.profiles_dir),
+            target="pipeline",
+            # dagster-dbt would give every invocation a fresh target folder, making dbt parse the
+            # whole project each time. Runs never overlap (pipelines.locking), so one folder is safe.
+            target_path="target/pipeline",
+        ),
     }

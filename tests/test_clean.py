@@ -56,3 +56,28 @@ def test_canonical_url_prefers_link_rel_then_og_url():
     assert canonical_url_of('<meta property="og:url" content="https://a.example.com/2">') == "https://a.example.com/2"
     assert canonical_url_of('<link rel="canonical" href="/relative">') is None
     assert canonical_url_of("") is None
+
+
+def test_page_metadata_matches_trafilaturas_own_metadata_on_every_sample_page():
+    # page_metadata is trafilatura's extract_metadata minus the fields never stored; an upgrade of
+    # trafilatura that changes how the kept fields are found shows up here.
+    from trafilatura import load_html
+    from trafilatura.metadata import extract_metadata
+    from trafilatura.settings import set_date_params
+
+    from conftest import SAMPLE_DIR
+    from pipelines.clean import page_metadata
+
+    pages = sorted(SAMPLE_DIR.glob("*.html"))
+    assert len(pages) == 50
+    compared = 0
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        url = f"http://127.0.0.1/{page.name}"
+        ours = page_metadata(load_html(html), url)
+        theirs = extract_metadata(load_html(html), url, set_date_params(True))
+        theirs.clean_and_trim()
+        for field in ("title", "url", "sitename", "date"):
+            assert getattr(ours, field) == getattr(theirs, field), (page.name, field)
+        compared += bool(ours.title and ours.date)
+    assert compared >= 45  # the sample pages carry titles and dates, so the comparison is not vacuous

@@ -5,17 +5,14 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
 
 from pipelines.dbt_project import layoffs_dbt_project
+from pipelines.dbt_worker.resource import DbtBuildResource
 from pipelines.resources import PipelineLayout, WorkDatabase
 from pipelines.settings import DBT_PROJECT_DIR
 from pipelines.warehouse.build_state import inputs_fingerprint, is_already_published
 
-# dagster-dbt gives every invocation a fresh target folder, which makes dbt parse the whole
-# project on every run. Runs never overlap (see pipelines.locking), so one fixed folder is safe
-# and lets dbt reuse its partial parse.
-PIPELINE_TARGET_PATH = Path("target") / "pipeline"
 
 def current_fingerprint(conn) -> str:
     return inputs_fingerprint(
@@ -36,13 +33,13 @@ class LayoffsDbtTranslator(DagsterDbtTranslator):
         layer = "reference" if node.get("resource_type") == "seed" else (node.get("fqn") or ["", "models"])[1]
         return spec.replace_attributes(group_name=layer)
 
-@dbt_assets(
-    manifest=layoffs_dbt_project.manifest_path,
-    project=layoffs_dbt_project,
-    dagster_dbt_translator=LayoffsDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)),
-)
+
+TRANSLATOR = LayoffsDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+
+@dbt_assets(manifest=layoffs_dbt_project.manifest_path, project=layoffs_dbt_project, dagster_dbt_translator=TRANSLATOR)
 def layoffs_dbt_models(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, layout: PipelineLayout, work_db: WorkDatabase
+    context: dg.AssetExecutionContext, dbt: DbtBuildResource, layout: PipelineLayout, work_db: WorkDatabase
 ):
     with work_db.get_connection() as conn:
         fingerprint = current_fingerprint(conn)
@@ -57,6 +54,6 @@ def layoffs_dbt_models(
     # the SQL, not the data, so they run where the SQL changes (`make test`, a hand-run
     # `dbt build`), not on every scheduled run.
     with work_db.exclusive():
-        yield from dbt.cli(
-            ["build", "--exclude-resource-type", "unit_test"], context=context, target_path=PIPELINE_TARGET_PATH
-        ).stream()
+        yield from dbt.build(
+            context, ["build", "--exclude-resource-type", "unit_test"], layoffs_dbt_project.manifest_path, TRANSLATOR
+        )

@@ -11,7 +11,7 @@ import duckdb
 
 from pipelines.clean import clean_page
 from pipelines.fetch import normalize_url
-from pipelines.parallel import map_in, worker_pool
+from pipelines.parallel import map_batches, worker_pool
 from pipelines.warehouse import insert_new_rows
 from pipelines.warehouse.raw_tables import ARTICLES, CLEANED_PAGES
 
@@ -25,37 +25,33 @@ class CleanReport:
 
 
 def clean_new_pages(conn: duckdb.DuckDBPyConnection, workers: int | None = None) -> CleanReport:
+    # Listed once, read a batch at a time: stored pages are large, their keys are not.
     pending = conn.execute(
         """
-        select count(*) from raw.pages p
+        select p.url from raw.pages p
         where not exists (
             select 1 from raw.cleaned_pages c
             where c.page_url = p.url and c.content_sha256 = p.content_sha256)
+        order by p.url
         """
-    ).fetchone()[0]
-    report = CleanReport(pages=pending)
+    ).fetchall()
+    report = CleanReport(pages=len(pending))
     if not pending:
         return report
     seen_urls = {row[0] for row in conn.execute("select url from raw.articles").fetchall()}
     seen_texts = {row[0] for row in conn.execute("select text_sha256 from raw.articles").fetchall()}
-    with worker_pool(pending, workers) as pool:
-        while True:
-            # Re-query each time: the batch just committed drops out of the anti-join.
-            batch = conn.execute(
-                """
-                select p.url, p.content_sha256, p.html_gzip from raw.pages p
-                where not exists (
-                    select 1 from raw.cleaned_pages c
-                    where c.page_url = p.url and c.content_sha256 = p.content_sha256)
-                order by p.url limit ?
-                """,
-                [BATCH_SIZE],
-            ).fetchall()
-            if not batch:
-                break
-            cleaned = map_in(pool, _clean_stored_page, batch)
+    urls = [url for (url,) in pending]
+    batches = (_stored_pages(conn, urls[start : start + BATCH_SIZE]) for start in range(0, len(urls), BATCH_SIZE))
+    with worker_pool(len(urls), workers) as pool:
+        for batch, cleaned in map_batches(pool, _clean_stored_page, batches):
             _commit_batch(conn, batch, cleaned, seen_urls, seen_texts, report)
     return report
+
+
+def _stored_pages(conn, urls: list[str]) -> list[tuple]:
+    return conn.execute(
+        "select url, content_sha256, html_gzip from raw.pages where url in (select unnest(?)) order by url", [urls]
+    ).fetchall()
 
 
 def _clean_stored_page(row: tuple) -> dict | None:

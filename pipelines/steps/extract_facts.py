@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import duckdb
 
 from pipelines.extract import EXTRACTOR_VERSION, extract_cuts
-from pipelines.parallel import map_in, worker_pool
+from pipelines.parallel import map_batches, worker_pool
 from pipelines.warehouse import insert_new_rows
 from pipelines.warehouse.raw_tables import CUT_MENTIONS, EXTRACTION_LOG
 
@@ -24,27 +24,31 @@ class ExtractReport:
 
 
 def extract_new_facts(conn: duckdb.DuckDBPyConnection, workers: int | None = None) -> ExtractReport:
-    pending_sql = """
-        from raw.articles a
+    pending = conn.execute(
+        """
+        select a.url from raw.articles a
         where not exists (
             select 1 from raw.extraction_log e
             where e.article_url = a.url and e.extractor_version = ?)
-    """
-    pending = conn.execute(f"select count(*) {pending_sql}", [EXTRACTOR_VERSION]).fetchone()[0]
-    report = ExtractReport(articles=pending)
+        order by a.url
+        """,
+        [EXTRACTOR_VERSION],
+    ).fetchall()
+    report = ExtractReport(articles=len(pending))
     if not pending:
         return report
-    with worker_pool(pending, workers) as pool:
-        while True:
-            batch = conn.execute(
-                f"select a.url, a.title, a.published_on, a.text {pending_sql} order by a.url limit ?",
-                [EXTRACTOR_VERSION, BATCH_SIZE],
-            ).fetchall()
-            if not batch:
-                break
-            results = map_in(pool, _extract_article, batch, chunksize=32)
+    urls = [url for (url,) in pending]
+    batches = (_articles(conn, urls[start : start + BATCH_SIZE]) for start in range(0, len(urls), BATCH_SIZE))
+    with worker_pool(len(urls), workers) as pool:
+        for batch, results in map_batches(pool, _extract_article, batches, chunksize=32):
             _commit_batch(conn, batch, results, report)
     return report
+
+
+def _articles(conn, urls: list[str]) -> list[tuple]:
+    return conn.execute(
+        "select url, title, published_on, text from raw.articles where url in (select unnest(?)) order by url", [urls]
+    ).fetchall()
 
 
 def _extract_article(row: tuple) -> list[dict]:

@@ -1,0 +1,95 @@
+"""The worker's side: parse the project, wait for one dbt command, stream its events, exit.
+
+    python -m pipelines.dbt_worker.process --project-dir D --profiles-dir P --target T --target-path X
+
+Messages to the parent are JSON lines on the stdout it was started with; everything else that
+writes to stdout (dbt itself, a stray print) is sent to stderr instead, so it cannot corrupt them.
+One message per line:
+
+    {"kind": "parsed", "ok": true}                 the project is parsed, ready for a command
+    {"kind": "event", "event": {...}}              one dbt event, as dbt's JSON log would write it
+    {"kind": "finished", "success": bool, "error": str | null}
+
+The parent sends the command as one JSON line on stdin: {"args": ["build", ...]}. End of input
+before a command (the run skipped dbt, or the parent died) ends the worker with nothing done.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import json
+import os
+import signal
+import sys
+
+# The events a parent needs: node results become Dagster events, and anything at info or above is
+# what dbt would have printed. Debug events (thousands per build) stay in dbt's log file.
+FORWARDED_LEVELS = {"info", "warn", "error"}
+RESULT_EVENTS = {"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult", "RunResultError"}
+
+
+def die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies, so a killed run leaves no dbt behind
+    holding the work database. Elsewhere the closed stdin ends the worker after its build."""
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--project-dir", required=True)
+    parser.add_argument("--profiles-dir", required=True)
+    parser.add_argument("--target", required=True)
+    parser.add_argument("--target-path", required=True)
+    options = parser.parse_args(argv)
+    die_with_parent()
+
+    channel = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1, encoding="utf-8")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+
+    def send(message: dict) -> None:
+        channel.write(json.dumps(message, default=str) + "\n")
+
+    from dbt.cli.main import dbtRunner
+    from dbt_common.events.functions import msg_to_dict
+
+    common = [
+        "--project-dir", options.project_dir,
+        "--profiles-dir", options.profiles_dir,
+        "--target", options.target,
+        "--target-path", options.target_path,
+        "--log-path", options.target_path,
+        "--log-level", "none",  # console output: the parent echoes the forwarded events instead
+        "--no-send-anonymous-usage-stats",
+        "--no-use-colors",
+    ]
+    parsed = dbtRunner().invoke(["parse", *common])
+    # A failed parse is not reported here: the build parses again and reports it through events.
+    manifest = parsed.result if parsed.success else None
+    send({"kind": "parsed", "ok": bool(parsed.success)})
+
+    line = sys.stdin.readline()
+    if not line.strip():
+        return 0
+    command = json.loads(line)["args"]
+
+    def forward(event) -> None:
+        if event.info.level in FORWARDED_LEVELS or event.info.name in RESULT_EVENTS:
+            send({"kind": "event", "event": msg_to_dict(event)})
+
+    outcome = dbtRunner(manifest=manifest, callbacks=[forward]).invoke([*command, *common])
+    error = None if outcome.exception is None else f"{type(outcome.exception).__name__}: {outcome.exception}"
+    send({"kind": "finished", "success": bool(outcome.success), "error": error})
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

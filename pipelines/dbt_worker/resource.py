@@ -1,0 +1,89 @@
+"""The Dagster resource the dbt assets build with: a dbt worker started when the run starts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource
+from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
+from pydantic import PrivateAttr
+
+from pipelines.dbt_worker.handle import DbtWorker
+
+
+class DbtBuildResource(dg.ConfigurableResource):
+    """Runs dbt for the `@dbt_assets` of this project.
+
+    A run that builds every dbt asset (the scheduled job) gets a worker that started with the run,
+    so dbt's import and parse overlap the Python steps. Anything else (a subset picked in the UI,
+    a step in its own process under the multiprocess executor, whose worker starts with that
+    step) still works: a subset goes through dagster-dbt's own `DbtCliResource`, and a step
+    without a worker starts one on the spot.
+    """
+
+    project_dir: str
+    profiles_dir: str
+    target: str
+    target_path: str  # relative to project_dir; fixed, so dbt can reuse its partial parse
+
+    _worker: DbtWorker | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        self._worker = self._start_worker()
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
+
+    def _start_worker(self) -> DbtWorker:
+        return DbtWorker.start(Path(self.project_dir), Path(self.profiles_dir), self.target, Path(self.target_path))
+
+    def cli_resource(self) -> DbtCliResource:
+        return DbtCliResource(project_dir=self.project_dir, profiles_dir=self.profiles_dir, target=self.target)
+
+    def build(
+        self,
+        context: dg.AssetExecutionContext,
+        args: list[str],
+        manifest: Path,
+        translator: DagsterDbtTranslator,
+    ) -> Iterator[Any]:
+        """Run `dbt <args>` for the assets being materialized and yield their Dagster events:
+        an Output per model or seed built, an AssetCheckResult per data test. A dbt failure is
+        raised after every event before it has been yielded, as dagster-dbt does."""
+        if not _builds_the_whole_asset(context):
+            yield from self.cli_resource().cli(args, context=context, target_path=Path(self.target_path)).stream()
+            return
+        worker, self._worker = self._worker or self._start_worker(), None
+        try:
+            for raw_event in worker.run(args):
+                event = DbtCoreCliEventMessage(raw_event=raw_event, event_history_metadata={})
+                # What dbt prints, as dagster-dbt echoes it: compute logs and `layoffs run --verbose`.
+                print(str(event), flush=True)
+                yield from event.to_default_asset_events(
+                    manifest=manifest,
+                    dagster_dbt_translator=translator,
+                    context=context,
+                    target_path=Path(self.project_dir) / self.target_path,
+                )
+        finally:
+            worker.close()
+        outcome = worker.outcome
+        if not outcome.success:
+            details = "\n".join(outcome.error_messages) or outcome.error or "no error message from dbt"
+            raise dg.Failure(
+                description=f"dbt {' '.join(args)} failed:\n{details}",
+                metadata={"dbt_log": dg.MetadataValue.path(str(Path(self.project_dir) / self.target_path / "dbt.log"))},
+            )
+
+
+def _builds_the_whole_asset(context: dg.AssetExecutionContext) -> bool:
+    assets_def = context.assets_def
+    return (
+        set(context.selected_asset_keys) == set(assets_def.keys)
+        and set(context.selected_asset_check_keys) == set(assets_def.check_keys)
+    )
