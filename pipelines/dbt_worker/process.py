@@ -23,10 +23,12 @@ import os
 import signal
 import sys
 
-# The events a parent needs: node results become Dagster events, and anything at info or above is
-# what dbt would have printed. Debug events (thousands per build) stay in dbt's log file.
+# The events a parent needs: node results become Dagster events, and anything else at info or
+# above is what dbt would have printed, less the line announcing each node before it runs. Debug
+# events (thousands per build) stay in dbt's log file.
 FORWARDED_LEVELS = {"info", "warn", "error"}
 RESULT_EVENTS = {"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult", "RunResultError"}
+UNFORWARDED_EVENTS = {"LogStartLine"}
 
 
 def die_with_parent() -> None:
@@ -68,8 +70,14 @@ def main(argv: list[str] | None = None) -> int:
         "--target-path", options.target_path,
         "--log-path", options.target_path,
         "--log-level", "none",  # console output: the parent echoes the forwarded events instead
+        # dbt.log keeps results, warnings and errors; at debug (dbt's default) it also logs every
+        # statement, which costs about a fifth of the build. The SQL of each node is in target/.
+        "--log-level-file", "info",
         "--no-send-anonymous-usage-stats",
         "--no-use-colors",
+        # manifest.json and run_results.json: the manifest stays in memory here, and every result
+        # is in the run's Dagster event log and in dbt.log; the partial-parse cache is still written.
+        "--no-write-json",
     ]
     parsed = dbtRunner().invoke(["parse", *common])
     # A failed parse is not reported here: the build parses again and reports it through events.
@@ -82,7 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     command = json.loads(line)["args"]
 
     def forward(event) -> None:
-        if event.info.level in FORWARDED_LEVELS or event.info.name in RESULT_EVENTS:
+        name = event.info.name
+        if name in RESULT_EVENTS or (event.info.level in FORWARDED_LEVELS and name not in UNFORWARDED_EVENTS):
             send({"kind": "event", "event": msg_to_dict(event)})
 
     outcome = dbtRunner(manifest=manifest, callbacks=[forward]).invoke([*command, *common])

@@ -6,7 +6,6 @@ per-host gap is easy to keep while a slow site does not hold up the others.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import queue
 import threading
@@ -181,6 +180,7 @@ class PoliteFetcher:
         bytes_read: int = 0,
         truncated: bool = False,
     ) -> FetchResult:
+        html_utf8, content_sha256 = FetchResult.encode(html)
         return FetchResult(
             url=url,
             final_url=trace.last_url,
@@ -189,7 +189,8 @@ class PoliteFetcher:
             content_type=content_type,
             charset=charset,
             html=html,
-            content_sha256=hashlib.sha256(html.encode("utf-8")).hexdigest() if html is not None else None,
+            content_sha256=content_sha256,
+            html_utf8=html_utf8,
             bytes_read=bytes_read,
             truncated=truncated,
             attempts=trace.attempts,

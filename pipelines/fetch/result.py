@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -32,3 +33,13 @@ class FetchResult:
     elapsed_s: float
     error: str | None
     fetched_at: datetime
+    # `html` encoded as UTF-8, as it is hashed and stored; kept so it is encoded only once.
+    html_utf8: bytes | None = None
+
+    @staticmethod
+    def encode(html: str | None) -> tuple[bytes | None, str | None]:
+        """The page as stored (UTF-8) and its SHA-256, both from a single encoding."""
+        if html is None:
+            return None, None
+        utf8 = html.encode("utf-8")
+        return utf8, hashlib.sha256(utf8).hexdigest()

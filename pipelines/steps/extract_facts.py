@@ -13,7 +13,7 @@ from pipelines.parallel import map_batches, worker_pool
 from pipelines.warehouse import insert_new_rows
 from pipelines.warehouse.raw_tables import CUT_MENTIONS, EXTRACTION_LOG
 
-BATCH_SIZE = 512
+BATCH_SIZE = 256
 
 
 @dataclass
@@ -40,7 +40,7 @@ def extract_new_facts(conn: duckdb.DuckDBPyConnection, workers: int | None = Non
     urls = [url for (url,) in pending]
     batches = (_articles(conn, urls[start : start + BATCH_SIZE]) for start in range(0, len(urls), BATCH_SIZE))
     with worker_pool(len(urls), workers) as pool:
-        for batch, results in map_batches(pool, _extract_article, batches, chunksize=32):
+        for batch, results in map_batches(pool, _extract_article, batches, chunksize=8):
             _commit_batch(conn, batch, results, report)
     return report
 

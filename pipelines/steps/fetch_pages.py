@@ -92,7 +92,7 @@ def _commit(conn, pages: list[dict], attempts: list[dict]) -> int:
 
 
 def _page_row(result: FetchResult, source_name: str | None, kind: str | None) -> dict:
-    encoded = result.html.encode("utf-8")
+    encoded = result.html_utf8 if result.html_utf8 is not None else result.html.encode("utf-8")
     return {
         "url": result.url,
         "final_url": result.final_url,
@@ -161,6 +161,7 @@ def _read_local(rows: list[tuple], max_bytes: int) -> Iterator[FetchResult]:
 def _local_result(url: str, started: datetime, *, outcome: str, error: str | None = None, html: str | None = None,
                   bytes_read: int = 0, truncated: bool = False, final_url: str | None = None,
                   charset: str | None = None) -> FetchResult:
+    html_utf8, content_sha256 = FetchResult.encode(html)
     return FetchResult(
         url=url,
         final_url=final_url,
@@ -169,7 +170,8 @@ def _local_result(url: str, started: datetime, *, outcome: str, error: str | Non
         content_type="text/html" if html is not None else None,
         charset=charset,
         html=html,
-        content_sha256=hashlib.sha256(html.encode("utf-8")).hexdigest() if html is not None else None,
+        content_sha256=content_sha256,
+        html_utf8=html_utf8,
         bytes_read=bytes_read,
         truncated=truncated,
         attempts=1,
