@@ -17,8 +17,11 @@ from datetime import date
 
 from .dates import find_dates
 
+# Each pattern below opens with a lookahead for the first letters its words can start with: it
+# changes no match, but spares Python's regex engine the whole alternation (and the lookbehinds)
+# at every other position, which made these two patterns a third of the extractor's time.
 WORKFORCE_NOUN = (
-    r"(?:(?<!open\s)(?<!unfilled\s)(?<!vacant\s)"
+    r"(?:(?=[jrpewshtcmJRPEWSHTCM])(?<!open\s)(?<!unfilled\s)(?<!vacant\s)"
     r"(?:jobs?(?!\s+(?:openings|postings|listings|growth|market|report|data|numbers|seekers|security|fair|creation|gains|boards?|ads|offers?))|"
     r"roles|positions|posts|employees|workers|staff(?:ers)?|staffing|headcount|workforce|personnel|"
     r"(?:staff|team)\s+members|engineers|contractors|managers|recruiters|people|corporate\s+employees))\b"
@@ -27,7 +30,7 @@ _WORKFORCE_RE = re.compile(WORKFORCE_NOUN, re.I)
 
 # Phrases that are a workforce cut by themselves.
 _SELF_TRIGGER = re.compile(
-    r"\b(?:lay(?:s|ing)?[\s-]+off|laid[\s-]+off|layoffs?|lay-offs?|job\s+cuts?|job\s+losses|redundanc(?:y|ies)|"
+    r"\b(?=[ljrwhspctebaigdLJRWHSPCTEBAIGD\d])(?:lay(?:s|ing)?[\s-]+off|laid[\s-]+off|layoffs?|lay-offs?|job\s+cuts?|job\s+losses|redundanc(?:y|ies)|"
     r"reductions?\s+in\s+(?:force|workforce|headcount|staff)|RIFs?|workforce\s+reductions?|headcount\s+reductions?|"
     r"staff(?:ing)?\s+cuts|job\s+reductions|job\s+eliminations|(?:role|position)\s+eliminations|"
     r"(?:cut|cuts|cutting|trim|trims|trimmed|trimming|reduce|reduces|reduced|reducing|shrink|shrinks|shrinking|shrank|slash|slashed|slashing)\s+"
