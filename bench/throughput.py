@@ -458,6 +458,7 @@ class PipelineRun:
     windows: dict[str, tuple[float, float]] = field(default_factory=dict)  # step -> (start, end), time.time()
     outcomes: dict[str, int] = field(default_factory=dict)
     tables: dict[str, int] = field(default_factory=dict)
+    dbt_worker_note: str = ""  # when the dbt worker was ready, from the dbt step's log
 
 
 def run_pipeline_timed(html_dir: Path, work: Path, workers: int | None, verbose: bool,
@@ -509,9 +510,12 @@ def run_pipeline_timed(html_dir: Path, work: Path, workers: int | None, verbose:
     steps: dict[str, float] = {}
     windows: dict[str, tuple[float, float]] = {}
     run_start = run_end = None
+    dbt_worker_note = ""
     for entry in logs:
         event = entry.dagster_event
         if event is None:
+            if entry.user_message.startswith("dbt worker:"):
+                dbt_worker_note = entry.user_message
             continue
         kind = event.event_type_value
         if kind == "RUN_START":
@@ -538,7 +542,7 @@ def run_pipeline_timed(html_dir: Path, work: Path, workers: int | None, verbose:
         message = f"run {result.run_id} FAILED: {'; '.join(errors)[:2000] or 'see --verbose'}"
         outcomes, tables = {}, {}
     run_s = (run_end - run_start) if run_start and run_end else wall_s
-    return PipelineRun(result.success, message, wall_s, startup_s, run_s, steps, windows, outcomes, tables)
+    return PipelineRun(result.success, message, wall_s, startup_s, run_s, steps, windows, outcomes, tables, dbt_worker_note)
 
 
 def _warehouse_counts(work_db: Path) -> tuple[dict, dict]:
@@ -616,6 +620,7 @@ def measure(args: argparse.Namespace, source: Path) -> dict:
             "steps": {key: round(seconds, 2) for key, seconds in run.steps.items()},
             "step_cpu": {key: sampler.window(*span) for key, span in run.windows.items()},
             "dagster_overhead_s": round(run.run_s - sum(run.steps.values()), 2),
+            "dbt_worker": run.dbt_worker_note,
             "clean_outcomes": run.outcomes,
             "tables": run.tables,
             "pipeline_memory": memory,
@@ -680,6 +685,8 @@ def print_figures(f: dict, target: float) -> None:
           " others: average cores other programs kept busy meanwhile; tree / main MiB: peak PSS of the whole\n"
           " process tree / of this process alone during the stage; all read from /proc every 0.2 s)")
     print(f"(before the run, once per process: imports, manifest check, definitions: {f['startup_s']:.2f} s)")
+    if f.get("dbt_worker"):
+        print(f["dbt_worker"])
     if "step_parts" in f:
         parts = ", ".join(f"{key} {value:.2f}" for key, value in f["step_parts"].items())
         print(f"inside clean and extract (s): {parts}")

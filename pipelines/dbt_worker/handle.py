@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,12 @@ class DbtWorker:
         self.outcome: DbtBuildOutcome | None = None
         self._used = False
         self._stderr_at_close = ""
+        self.started_at = time.monotonic()
+        # Filled in by `run`: how long after its start the worker was asked to build, how long its
+        # parse took, and how long the build waited for that parse (0 when it was done in time).
+        self.asked_after_s: float | None = None
+        self.parse_s: float | None = None
+        self.waited_for_parse_s: float | None = None
 
     @classmethod
     def start(cls, project_dir: Path, profiles_dir: Path, target: str, target_path: Path) -> DbtWorker:
@@ -76,6 +83,8 @@ class DbtWorker:
         except BrokenPipeError:
             pass  # it died already; reading its output below reports why
         errors: list[str] = []
+        asked_at = time.monotonic()
+        self.asked_after_s = round(asked_at - self.started_at, 2)
         for line in self._process.stdout:
             message = json.loads(line)
             kind = message.get("kind")
@@ -84,6 +93,9 @@ class DbtWorker:
                 if event.get("info", {}).get("level") == "error" and event["info"].get("msg"):
                     errors.append(event["info"]["msg"])
                 yield event
+            elif kind == "parsed":
+                self.waited_for_parse_s = round(time.monotonic() - asked_at, 2)
+                self.parse_s = message.get("seconds")
             elif kind == "finished":
                 self.outcome = DbtBuildOutcome(message["success"], message.get("error"), tuple(errors))
         self._process.wait()

@@ -6,7 +6,7 @@ Messages to the parent are JSON lines on the stdout it was started with; everyth
 writes to stdout (dbt itself, a stray print) is sent to stderr instead, so it cannot corrupt them.
 One message per line:
 
-    {"kind": "parsed", "ok": true}                 the project is parsed, ready for a command
+    {"kind": "parsed", "ok": true, "seconds": 1.2} the project is parsed, ready for a command
     {"kind": "event", "event": {...}}              one dbt event, as dbt's JSON log would write it
     {"kind": "finished", "success": bool, "error": str | null}
 
@@ -22,6 +22,7 @@ import json
 import os
 import signal
 import sys
+import time
 
 # The events a parent needs: node results become Dagster events, and anything else at info or
 # above is what dbt would have printed, less the line announcing each node before it runs. Debug
@@ -79,10 +80,11 @@ def main(argv: list[str] | None = None) -> int:
         # is in the run's Dagster event log and in dbt.log; the partial-parse cache is still written.
         "--no-write-json",
     ]
+    started = time.monotonic()
     parsed = dbtRunner().invoke(["parse", *common])
     # A failed parse is not reported here: the build parses again and reports it through events.
     manifest = parsed.result if parsed.success else None
-    send({"kind": "parsed", "ok": bool(parsed.success)})
+    send({"kind": "parsed", "ok": bool(parsed.success), "seconds": round(time.monotonic() - started, 2)})
 
     line = sys.stdin.readline()
     if not line.strip():

@@ -72,6 +72,10 @@ class DbtBuildResource(dg.ConfigurableResource):
                 )
         finally:
             worker.close()
+        context.log.info(
+            f"dbt worker: asked to build {worker.asked_after_s} s after it started; its dbt parse took"
+            f" {worker.parse_s} s and the build waited {worker.waited_for_parse_s} s for it"
+        )
         outcome = worker.outcome
         if not outcome.success:
             details = "\n".join(outcome.error_messages) or outcome.error or "no error message from dbt"
