@@ -1,6 +1,7 @@
 """How fast does the whole pipeline turn saved news pages into a published warehouse?
 
     uv run python bench/throughput.py [--pages N] [--source DIR] [--workers W] [--json]
+    uv run python bench/throughput.py --repeat 3        # median of three fresh-process measurements
     uv run python bench/throughput.py --scale [--sizes 1000,5000]
 
 Builds N distinct pages (default 1,000) from the real news pages of the shared extraction
@@ -765,6 +766,46 @@ def scale(args: argparse.Namespace, source: Path) -> int:
     return 0 if all(f["success"] for f in rows) else 1
 
 
+def repeat(args: argparse.Namespace, source: Path) -> int:
+    """The single-size measurement `args.repeat` times, each in a fresh process; the median decides.
+
+    On a shared two-core machine one pipeline run and one bare loop can each be 10-20 % off; the
+    median of several pairs is a steadier figure than any one of them.
+    """
+    rows = []
+    for attempt in range(args.repeat):
+        command = [sys.executable, str(Path(__file__).resolve()), "--pages", str(args.pages), "--source", str(source),
+                   "--json", "--target", str(args.target)]
+        for flag, value in (("--workers", args.workers), ("--tmp", args.tmp), ("--wait-quiet", args.wait_quiet)):
+            if value:
+                command += [flag, str(value)]
+        if args.profile:
+            command.append("--profile")
+        print(f"run {attempt + 1} of {args.repeat} ...", file=sys.stderr, flush=True)
+        completed = subprocess.run(command, capture_output=True, text=True)
+        if completed.returncode not in (0, 1) or not completed.stdout.strip():
+            print(completed.stderr[-3000:], file=sys.stderr)
+            print(f"throughput: run {attempt + 1} failed", file=sys.stderr)
+            return 2
+        rows.append(json.loads(completed.stdout))
+    if args.save:
+        args.save.write_text(json.dumps(rows, indent=2))
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    ratios = sorted(row["ratio"] for row in rows)
+    median_ratio = ratios[len(ratios) // 2] if len(ratios) % 2 else sum(ratios[len(ratios) // 2 - 1 : len(ratios) // 2 + 1]) / 2
+    median_row = min(rows, key=lambda row: abs(row["ratio"] - median_ratio))
+    if not args.json:
+        print_figures(median_row, args.target)
+        print(f"\n{'run':>4} {'pipeline s':>11} {'bare s':>8} {'ratio':>7}")
+        for number, row in enumerate(rows, 1):
+            print(f"{number:>4} {row['pipeline_s']:>11.2f} {row['bare_s']:>8.2f} {row['ratio']:>7.3f}")
+        verdict = "meets" if median_ratio <= args.target else "misses"
+        print(f"median ratio over {len(rows)} runs: {median_ratio:.3f} ({verdict} the target {args.target});"
+              f" the table above is the run closest to it")
+    return 0 if median_ratio <= args.target and all(row["success"] for row in rows) else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=1000, help="pages to build and run (default 1000)")
@@ -783,6 +824,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true",
                         help="split the clean and extract steps into pool start-up, parallel map and commits")
     parser.add_argument("--target", type=float, default=0.8, help="ratio pipeline / bare to reach (default 0.8)")
+    parser.add_argument("--repeat", type=int, default=1, metavar="N",
+                        help="measure N times, each in a fresh process, and judge by the median ratio")
     args = parser.parse_args(argv)
 
     source = args.source or DEFAULT_SOURCE
@@ -795,6 +838,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.scale:
         return scale(args, source)
+    if args.repeat > 1:
+        return repeat(args, source)
 
     figures = measure(args, source)
     if args.save:
