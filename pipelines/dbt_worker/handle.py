@@ -126,10 +126,10 @@ class DbtWorker:
         process = self._process
         if process.poll() is None:
             if not self._used:
-                try:
-                    process.stdin.close()  # end of input: it exits without running anything
-                except BrokenPipeError:
-                    pass
+                # Nothing left for it in this run (dbt had nothing to build), and its parse may
+                # still be going. Stopping it mid-write of dbt's partial-parse cache is harmless:
+                # dbt discards an unreadable cache and parses in full next time.
+                process.terminate()
             try:
                 process.wait(timeout=timeout_s)
             except subprocess.TimeoutExpired:
