@@ -28,7 +28,7 @@ class DbtWorker:
     """One worker process, good for one dbt command.
 
     Start it early (`DbtWorker.start`), call `run` once when the command is due, and `close` it
-    whatever happened. A worker never asked to run anything exits quietly at `close`.
+    whatever happened. A worker never asked to run anything is stopped at `close`.
     """
 
     def __init__(self, process: subprocess.Popen, stderr_file) -> None:
