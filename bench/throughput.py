@@ -731,25 +731,31 @@ def print_figures(f: dict, target: float) -> None:
         print(f"getrusage maxrss after the bare loop: self {after['self_maxrss_mib']:.0f} MiB")
 
 
+def measure_in_child(args: argparse.Namespace, source: Path, pages: int, extra: list[str]) -> dict | None:
+    """One measurement in a fresh Python process (nothing warm from an earlier one); its figures,
+    or None when it failed (its stderr is printed)."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--pages", str(pages), "--source", str(source), "--json",
+               *extra]
+    for flag, value in (("--workers", args.workers), ("--tmp", args.tmp), ("--wait-quiet", args.wait_quiet)):
+        if value:
+            command += [flag, str(value)]
+    completed = subprocess.run(command, capture_output=True, text=True)
+    if completed.returncode not in (0, 1) or not completed.stdout.strip():
+        print(completed.stderr[-3000:], file=sys.stderr)
+        return None
+    return json.loads(completed.stdout)
+
+
 def scale(args: argparse.Namespace, source: Path) -> int:
     sizes = [int(size) for size in args.sizes.split(",")]
     rows = []
     for size in sizes:
-        command = [sys.executable, str(Path(__file__).resolve()), "--pages", str(size), "--source", str(source),
-                   "--skip-bare", "--json"]
-        if args.workers:
-            command += ["--workers", str(args.workers)]
-        if args.tmp:
-            command += ["--tmp", str(args.tmp)]
-        if args.wait_quiet:
-            command += ["--wait-quiet", str(args.wait_quiet)]
         print(f"running {size} pages ...", file=sys.stderr, flush=True)
-        completed = subprocess.run(command, capture_output=True, text=True)
-        if completed.returncode not in (0, 1) or not completed.stdout.strip():
-            print(completed.stderr[-3000:], file=sys.stderr)
+        row = measure_in_child(args, source, size, ["--skip-bare"])
+        if row is None:
             print(f"throughput: the {size}-page run failed", file=sys.stderr)
             return 2
-        rows.append(json.loads(completed.stdout))
+        rows.append(row)
     if args.save:
         args.save.write_text(json.dumps(rows, indent=2))
     if args.json:
@@ -794,20 +800,12 @@ def repeat(args: argparse.Namespace, source: Path) -> int:
     """
     rows = []
     for attempt in range(args.repeat):
-        command = [sys.executable, str(Path(__file__).resolve()), "--pages", str(args.pages), "--source", str(source),
-                   "--json", "--target", str(args.target)]
-        for flag, value in (("--workers", args.workers), ("--tmp", args.tmp), ("--wait-quiet", args.wait_quiet)):
-            if value:
-                command += [flag, str(value)]
-        if args.profile:
-            command.append("--profile")
         print(f"run {attempt + 1} of {args.repeat} ...", file=sys.stderr, flush=True)
-        completed = subprocess.run(command, capture_output=True, text=True)
-        if completed.returncode not in (0, 1) or not completed.stdout.strip():
-            print(completed.stderr[-3000:], file=sys.stderr)
+        row = measure_in_child(args, source, args.pages, ["--target", str(args.target)] + (["--profile"] if args.profile else []))
+        if row is None:
             print(f"throughput: run {attempt + 1} failed", file=sys.stderr)
             return 2
-        rows.append(json.loads(completed.stdout))
+        rows.append(row)
     if args.save:
         args.save.write_text(json.dumps(rows, indent=2))
     if args.json:
