@@ -43,6 +43,7 @@ import os
 import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -746,20 +747,30 @@ def measure_in_child(args: argparse.Namespace, source: Path, pages: int, extra: 
     return json.loads(completed.stdout)
 
 
-def scale(args: argparse.Namespace, source: Path) -> int:
-    sizes = [int(size) for size in args.sizes.split(",")]
+def measure_in_children(args: argparse.Namespace, source: Path, runs: list[tuple[str, int, list[str]]]) -> list[dict] | None:
+    """Each (label, pages, extra flags) measured in a fresh process, in order; saved and printed as
+    JSON when asked. None when one failed."""
     rows = []
-    for size in sizes:
-        print(f"running {size} pages ...", file=sys.stderr, flush=True)
-        row = measure_in_child(args, source, size, ["--skip-bare"])
+    for label, pages, extra in runs:
+        print(f"{label} ...", file=sys.stderr, flush=True)
+        row = measure_in_child(args, source, pages, extra)
         if row is None:
-            print(f"throughput: the {size}-page run failed", file=sys.stderr)
-            return 2
+            print(f"throughput: {label} failed", file=sys.stderr)
+            return None
         rows.append(row)
     if args.save:
         args.save.write_text(json.dumps(rows, indent=2))
     if args.json:
         print(json.dumps(rows, indent=2))
+    return rows
+
+
+def scale(args: argparse.Namespace, source: Path) -> int:
+    sizes = [int(size) for size in args.sizes.split(",")]
+    rows = measure_in_children(args, source, [(f"the {size}-page run", size, ["--skip-bare"]) for size in sizes])
+    if rows is None:
+        return 2
+    if args.json:
         return 0
     print(f"{'pages':>6} {'run s':>7} {'s/1000':>7} {'pages/s':>8} {'CPUs/1000':>9} {'others':>6} "
           + " ".join(f"{label.split()[0]:>9}" for _, label in STEPS)
@@ -798,20 +809,12 @@ def repeat(args: argparse.Namespace, source: Path) -> int:
     On a shared two-core machine one pipeline run and one bare loop can each be 10-20 % off; the
     median of several pairs is a steadier figure than any one of them.
     """
-    rows = []
-    for attempt in range(args.repeat):
-        print(f"run {attempt + 1} of {args.repeat} ...", file=sys.stderr, flush=True)
-        row = measure_in_child(args, source, args.pages, ["--target", str(args.target)] + (["--profile"] if args.profile else []))
-        if row is None:
-            print(f"throughput: run {attempt + 1} failed", file=sys.stderr)
-            return 2
-        rows.append(row)
-    if args.save:
-        args.save.write_text(json.dumps(rows, indent=2))
-    if args.json:
-        print(json.dumps(rows, indent=2))
-    ratios = sorted(row["ratio"] for row in rows)
-    median_ratio = ratios[len(ratios) // 2] if len(ratios) % 2 else sum(ratios[len(ratios) // 2 - 1 : len(ratios) // 2 + 1]) / 2
+    extra = ["--target", str(args.target)] + (["--profile"] if args.profile else [])
+    runs = [(f"run {attempt} of {args.repeat}", args.pages, extra) for attempt in range(1, args.repeat + 1)]
+    rows = measure_in_children(args, source, runs)
+    if rows is None:
+        return 2
+    median_ratio = statistics.median(row["ratio"] for row in rows)
     median_row = min(rows, key=lambda row: abs(row["ratio"] - median_ratio))
     if not args.json:
         print_figures(median_row, args.target)
