@@ -42,6 +42,10 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("path", nargs="?", type=Path, help="a labels file or a folder of them (default tests/golden)")
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
     evaluate.add_argument("--brief", action="store_true", help="figures only, no list of errors")
+    evaluate.add_argument("--fetch", action="store_true",
+                          help="real-news sets: fetch the labelled URLs missing from the cache first (needs internet)")
+    evaluate.add_argument("--cache", type=Path, metavar="DIR",
+                          help="real-news sets: where page texts are kept (default data/.cache/<set name>/)")
 
     args = parser.parse_args(argv)
     handlers = {"run": _run, "report": _report, "eval": _eval, "reprocess": _reprocess}
@@ -112,12 +116,55 @@ def _eval(args: argparse.Namespace) -> int:
 
     source = args.path or DEFAULT_LABELS
     try:
-        pages = load_labelled_pages(source)
+        pages = load_labelled_pages(source, cache_dir=args.cache)
     except (FileNotFoundError, KeyError) as error:
         return _fail(f"cannot read labels: {error}")
+    if args.fetch:
+        pages = _fetch_realnews(source, pages, args.cache)
+        if pages is None:
+            return 1
+    missing = [page for page in pages if page.path is None]
+    if missing and len(missing) == len(pages):
+        return _fail(_empty_cache_help(source, args.cache, len(pages)))
     report = evaluate(pages)
     print(json.dumps(report.figures(), indent=2) if args.json else format_report(report, source, not args.brief))
+    if missing:
+        print(f"layoffs: {len(missing)} of {len(pages)} labelled pages have no text in the cache and were not "
+              f"scored; `layoffs eval {source} --fetch` fetches them", file=sys.stderr)
     return 0
+
+
+def _cache_dir(source: Path, cache: Path | None) -> Path:
+    from pipelines.evaluation import default_cache_dir
+
+    folder = source if source.is_dir() else source.parent
+    return cache or default_cache_dir(folder)
+
+
+def _fetch_realnews(source: Path, pages, cache: Path | None):
+    from pipelines.evaluation import load_labelled_pages
+    from pipelines.evaluation.cache import fill_cache
+
+    if not any(page.page_id for page in pages):
+        _fail(f"--fetch: {source} is not a real-news set (no labels.yaml with ids and URLs)")
+        return None
+    cache_dir = _cache_dir(source, cache)
+    outcome = fill_cache(pages, cache_dir)
+    print(f"cache {cache_dir}: {len(outcome.fetched)} fetched, {len(outcome.kept)} already there, "
+          f"{len(outcome.failed)} failed", file=sys.stderr)
+    for page_id, why in sorted(outcome.failed.items()):
+        print(f"  {page_id}: {why}", file=sys.stderr)
+    return load_labelled_pages(source, cache_dir=cache_dir)
+
+
+def _empty_cache_help(source: Path, cache: Path | None, count: int) -> str:
+    cache_dir = _cache_dir(source, cache)
+    return (
+        f"none of the {count} labelled pages in {source} has its text in {cache_dir}.\n"
+        f"  With internet access: uv run layoffs eval {source} --fetch\n"
+        f"  Without it: save each article's text as {cache_dir}/<id>.txt (or .html), as "
+        f"{source}/README.md explains."
+    )
 
 
 def _sources_file_for_folder(folder: Path) -> Path:

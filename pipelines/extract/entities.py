@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, replace
 
 from .classify import AS_CONJUNCTION
+from .lexicon import is_common_word, is_first_name, is_place
 from .reference import Reference
 
 # Capitalised words that open sentences, name people's roles, places, media or
@@ -115,26 +116,89 @@ def seeded_mentions(text: str, ref: Reference) -> list[Mention]:
     return out
 
 
-def unseeded_mentions(text: str, taken: list[tuple[int, int]]) -> list[Mention]:
+def unseeded_mentions(text: str, taken: list[tuple[int, int]], people: frozenset[str] = frozenset()) -> list[Mention]:
     out = []
     for m in _NAME_RUN.finditer(text):
         if any(not (m.end() <= s or m.start() >= e) for s, e in taken):
             continue
+        # A descriptor right before a listed name ("Edtech Platform Unacademy", "Parts Supplier
+        # Bosch") is not a second company.
+        if any(text[m.end() : s].strip() == "" and s >= m.end() for s, _ in taken):
+            continue
         tokens = m.group(0).split()
         offset = 0
-        while tokens and (tokens[0].lower().strip("'’") in _NOT_NAMES or tokens[0] in ("of", "&", "de", "du")):
+        while tokens and (_descriptor(tokens[0], len(tokens)) or tokens[0] in ("of", "&", "de", "du")):
             offset += len(tokens[0]) + 1
             tokens = tokens[1:]
         name = clean_company_name(" ".join(tokens))
         if not name or all(t.lower().strip(".,'’") in _NOT_NAMES for t in name.split()):
             continue
-        if len(name) < 2 or name.isdigit():
+        if len(name) < 2 or name.isdigit() or not _could_be_company(name, people):
             continue
         start = m.start() + m.group(0).find(tokens[0]) if tokens else m.start()
         if _TITLE_BEFORE.search(text[max(0, start - 40) : start]):
             continue
         out.append(Mention(start, m.end(), name))
     return out
+
+
+def _descriptor(token: str, remaining: int) -> bool:
+    """A leading word that describes the company rather than names it: "Texas-based",
+    "Australia's", "Retailer", "Sept." (remaining: how many words are left, this one included)."""
+    bare = token.strip("'’.,")
+    if bare.lower() in _NOT_NAMES or bare.lower().endswith("-based"):
+        return True
+    if re.fullmatch(r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?", token):
+        return True
+    if remaining > 1 and re.search(r"['’]s$", token) and (is_place(token[:-2]) or is_common_word(token[:-2])):
+        return True
+    return remaining > 1 and token.isalpha() and token[:1].isupper() and is_common_word(token)
+
+
+def _could_be_company(name: str, people: frozenset[str]) -> bool:
+    """An unlisted name is not a company when it is a place or a person the article names
+    ("Jassy" after "Andy Jassy"). Ordinary words ("Plans", "Over") are judged by the article,
+    which knows whether it ever writes the word as a name (`resolve_subject`'s `common_word`)."""
+    words = name.split()
+    if is_place(name):
+        return False
+    return not (name in people or words[-1] in people and (len(words) == 1 or is_first_name(words[0])))
+
+
+# "Andy Jassy", "Mr Horrocks", "Prime Minister Scott Morrison": people, whose names (and surnames
+# on their own later) are never the company.
+_PERSON = re.compile(r"\b(?P<first>[A-Z][a-z]+)\s+(?:[A-Z]\.\s+)?(?P<last>[A-Z][a-z][\w'’-]*)\b")
+_TITLED = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Sir|Dame|Lord|Prime\s+Minister|President|Chancellor|Senator|Sen|Rep|Governor|Gov|"
+    r"Minister|Secretary|Mayor|Judge|Justice|CEO|CFO|COO|CTO|[Cc]hief\s+[Ee]xecutive|[Cc]hairman|[Cc]hairwoman|"
+    r"[Ff]ounder|[Ss]pokes(?:man|woman|person)|[Aa]nalyst|[Ee]conomist)\.?\s+)"
+    r"(?:[A-Z][a-z]+\s+)?(?P<last>[A-Z][a-z][\w'’-]*)"
+)
+
+
+def people_named(text: str, ref: Reference) -> frozenset[str]:
+    names: set[str] = set()
+    for m in _PERSON.finditer(text):
+        first, last = m.group("first"), m.group("last")
+        if not is_first_name(first) or is_common_word(last) or last in _COMPANY_WORDS or is_place(last):
+            continue
+        if ref.entity_regex.fullmatch(m.group(0)) or ref.entity_regex.fullmatch(last):
+            continue  # "Morgan Stanley", "Charles Schwab": listed companies, not people
+        names.update((last, f"{first} {last}"))
+    for m in _TITLED.finditer(text):
+        last = m.group("last")
+        if not ref.entity_regex.fullmatch(last) and not is_common_word(last):
+            names.add(last)
+    return frozenset(names)
+
+
+_COMPANY_WORDS = frozenset(
+    """
+    Group Holdings Bank Motors Airlines Airways Media Music Studios Games Entertainment Technologies Technology
+    Labs Capital Partners Systems Networks Pharmaceuticals Energy Foods Brands Financial Insurance Health
+    Communications Software Robotics Ventures Interactive Digital Industries Electric Steel Airlines Mobile
+    """.split()
+)
 
 
 # A capitalised name after a job title is a person ("chief executive Elon Musk").
@@ -184,7 +248,7 @@ def _first_named(mentions: list[Mention], before: int, seeded_only: bool) -> Men
 
 
 def resolve_subject(masked: str, trigger_start: int, ref: Reference, accept_name=lambda name: True,
-                    common_word=lambda name: False) -> Subject:
+                    common_word=lambda name: False, people: frozenset[str] = frozenset()) -> Subject:
     """Who is cutting, read from the (background-free) sentence.
 
     `accept_name` says whether an unlisted name is trusted on its own; `common_word` rules one out
@@ -192,7 +256,7 @@ def resolve_subject(masked: str, trigger_start: int, ref: Reference, accept_name
     seeded = seeded_mentions(masked, ref)
     anaphors = [a for a in anaphor_mentions(masked) if not any(a.start < m.end and m.start < a.end for m in seeded)]
     taken = [(m.start, m.end) for m in seeded] + [(a.start, a.end) for a in anaphors]
-    unseeded = [m for m in unseeded_mentions(masked, taken)
+    unseeded = [m for m in unseeded_mentions(masked, taken, people)
                 if not common_word(m.company)
                 and (accept_name(m.company) or _ACTS.match(masked, m.end) or _CUT_AT.search(masked, 0, m.start))]
     candidates = sorted(seeded + unseeded + anaphors, key=lambda c: c.start)

