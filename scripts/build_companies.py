@@ -104,8 +104,18 @@ def _index_rows() -> list[dict[str, str]]:
     return rows
 
 
+def _division_names() -> set[str]:
+    """Names divisions.csv gives to units of listed companies ("Twitch", "Instagram"): the
+    extractor reads those as a unit of the parent, so they must not also be companies."""
+    names = set()
+    for row in _read(SEED.parent / "divisions.csv"):
+        names.update(key(n) for n in [row["division"], *row.get("aliases", "").split("|")] if n)
+    return names
+
+
 def build() -> list[dict[str, str]]:
     existing = _read(SEED)
+    units = _division_names()
     curated = [r for r in existing if r.get("source", "curated") in ("", "curated")]
     for row in curated:
         row["source"] = "curated"
@@ -119,6 +129,8 @@ def build() -> list[dict[str, str]]:
         owner = next((claimed[k] for k in keys if k in claimed), None)
         if owner is not None:
             return  # known already, under its first source's name
+        if row.get("source") != "curated" and key(row["company"]) in units:
+            return
         aliases = []
         for alias in names[1:]:
             if key(alias) not in claimed and alias not in aliases and alias != row["company"]:
@@ -135,6 +147,10 @@ def build() -> list[dict[str, str]]:
     for row in _index_rows():
         row["aliases"] = "|".join(a for a in row["aliases"].split("|") if a and not needs_context(a))
         add(row)
+    for row in merged:  # a parent is named the way its own row names it ("Alphabet" is Google)
+        parent = row["parent_company"]
+        if parent:
+            row["parent_company"] = claimed.get(key(parent), parent)
     return merged
 
 

@@ -92,7 +92,7 @@ class NameFolder:
         self._companies: dict[str, str] = {}
         for company in reference.companies.values():
             for name in (company.name, *company.aliases):
-                self._companies.setdefault(company_key(name), company.parent_company or company.name)
+                self._companies.setdefault(company_key(name), company.name)
         self._divisions: dict[tuple[str, str], str] = {}
         for (company, _), division in reference.divisions.items():
             for name in (division.name, *division.aliases):

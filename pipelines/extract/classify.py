@@ -121,7 +121,11 @@ _NON_EVENT = re.compile(
     r"disciplinary|for\s+cause|misconduct|misus\w+|unrelated\s+to|(?:intended|planned)\s+to|"
     r"(?:could|might|may)\s+(?:\w+\s+)?(?:run|reach|total|climb|rise|top|exceed|affect|eliminate|cut|mean|result|"
     r"lead|see|hit|lay|be\s+(?:cut|eliminated|laid))|as\s+high\s+as|short\s+of\s+(?:layoffs|job\s+cuts)|"
-    r"protect\w*\s+(?:jobs|workers))\b",
+    r"protect\w*\s+(?:jobs|workers)|"
+    # A cut told inside a lawsuit, a call-back or a survey is an old or hypothetical one.
+    r"lawsuits?|sued|suing|class[\s-]action|severance\s+(?:pay|claims?)|arbitration|"
+    r"call(?:ed|s|ing)?\s+back|bring(?:ing|s)?\s+back|brought\s+back|boomerang\w*|"
+    r"surveyed|survey\s+(?:of|by|found|shows|showed)|polled)\b",
     re.I,
 )
 # Economy-wide projections ("would reduce GDP ... and eliminate 195,600 jobs") name no employer,

@@ -111,9 +111,18 @@ def clean_company_name(raw: str) -> str:
 def seeded_mentions(text: str, ref: Reference) -> list[Mention]:
     out = []
     for m in ref.entity_regex.finditer(text):
-        company, division = ref.entity_lookup[m.group(0)]
+        surface = m.group(0)
+        if (surface in ref.context_names and _opens_sentence(text, m.start())
+                and not _ACTS_ANY_CASE.match(text, m.end()) and not _APPOSITION.match(text, m.end())):
+            continue  # "Target dates were missed", "Block grants": the word, not the company
+        company, division = ref.entity_lookup[surface]
         out.append(Mention(m.start(), m.end(), company, division, seeded=True))
     return out
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" \"'(")
+    return not before or before.endswith((".", "!", "?", "\n", ":"))
 
 
 def unseeded_mentions(text: str, taken: list[tuple[int, int]], people: frozenset[str] = frozenset()) -> list[Mention]:
@@ -233,6 +242,10 @@ _ACTS = re.compile(
     r"followed|began|begins|started|starts|joined|joins|also|told|tells|informed|notified|disclosed|"
     r"employees|workers|staff|staffers)\b"
 )
+_ACTS_ANY_CASE = re.compile(_ACTS.pattern, re.I)
+_REPORTS = re.compile(r"\s+(?:has\s+|had\s+|first\s+|also\s+)?report(?:ed|s)\b")
+# "Unity, the maker of ...", "Block, which owns ...": a name with an appositive is a name.
+_APPOSITION = re.compile(r",\s+(?:the|a|an|which|whose|who|one|owner|maker|parent|operator)\b")
 _CUT_AT = re.compile(r"\b(?:layoffs|lay-offs|cuts|job\s+cuts|reductions|redundancies)\s+(?:at|from)\s+$", re.I)
 
 
@@ -254,6 +267,9 @@ def resolve_subject(masked: str, trigger_start: int, ref: Reference, accept_name
     `accept_name` says whether an unlisted name is trusted on its own; `common_word` rules one out
     whatever follows it ("Tariffs have ..." in an article that also writes "the tariffs")."""
     seeded = seeded_mentions(masked, ref)
+    # "Reuters reported the first round of layoffs as Unity ...": the outlet telling the news.
+    seeded = [m for m in seeded
+              if not (_REPORTS.match(masked, m.end) and any(o.start > m.end and o.company != m.company for o in seeded))]
     anaphors = [a for a in anaphor_mentions(masked) if not any(a.start < m.end and m.start < a.end for m in seeded)]
     taken = [(m.start, m.end) for m in seeded] + [(a.start, a.end) for a in anaphors]
     unseeded = [m for m in unseeded_mentions(masked, taken, people)

@@ -319,6 +319,10 @@ def _candidates(article: _Article, sentence: Sentence, index: int, evidence: str
         article.last_stated = when
     if when is None:
         when = article.fallback_date
+    if when is not None and article.published_on is not None and when > article.published_on:
+        # "will cut 7,800 jobs by the end of 2025" in a 2021 article: that is when the cut takes
+        # effect; it was announced no later than the day it was published.
+        when = article.published_on
     if company in article.past_first and company not in article.fresh and not stated and not RECENCY.search(masked):
         return []
     article.fresh.add(company)
@@ -329,6 +333,10 @@ def _candidates(article: _Article, sentence: Sentence, index: int, evidence: str
 
     figures = [f for f in find_figures(masked, ref) if f.role == "count"]
     figures = _fold_percentages(figures, article, sentence.start, ref)
+    if _in_list_of_companies(masked, company, ref) and all(f.precision <= 1 for f in figures):
+        # "tech giants like Microsoft, Twitter, Zoom and Spotify have cut tens of thousands of
+        # jobs": a list sharing one vague figure sums up an industry; it is no cut of each.
+        return []
 
     lo, hi = cut_clause(masked, trigger.start)
     clause = masked[lo:hi]
@@ -360,6 +368,14 @@ def _candidates(article: _Article, sentence: Sentence, index: int, evidence: str
             location=location,
         ))
     return out
+
+
+_LIST_SIZE = 3
+
+
+def _in_list_of_companies(masked: str, company: str, ref: Reference) -> bool:
+    named = {m.company for m in seeded_mentions(masked, ref)}
+    return company in named and len(named) >= _LIST_SIZE
 
 
 # How many sentences after the cut sentence may still tell that staff were notified, or when

@@ -182,8 +182,17 @@ def find_figures(sentence: str, ref: Reference) -> list[Figure]:
         figures.append(fig)
         taken.append((span_start, span_end))
 
+    # "reduce its headcount from 130,000 to around 80,000": the cut is the difference, and neither
+    # number is a count of people cut.
+    for m in _FROM_TO.finditer(sentence):
+        fig = _reduction_figure(m, ref)
+        if fig:
+            add(fig, m.start(), m.end())
+
     # Ranges first, so their two ends are not read as separate figures.
     for m in _RANGE_RE.finditer(sentence):
+        if not free(m.start(), m.end()):
+            continue
         a_text, b_text = (m.group("a"), m.group("b")) if m.group("a") else (m.group("c"), m.group("d"))
         a_value, b_value = parse_number(a_text), parse_number(b_text)
         if a_value is None or b_value is None or is_year(a_text) or is_year(b_text):
@@ -227,6 +236,27 @@ def find_figures(sentence: str, ref: Reference) -> list[Figure]:
 
     figures.sort(key=lambda f: f.start)
     return figures
+
+
+_FROM_TO = re.compile(
+    rf"\b(?:headcount|workforce|staff|employees|jobs|positions|payroll|people|workers)\b[^.;]{{0,40}}?\bfrom\s+"
+    rf"(?:about\s+|around\s+|roughly\s+|some\s+)?(?P<before>{NUMBER})(?:\s+(?:{PEOPLE}))?\s+to\s+"
+    rf"(?:(?P<qual>about|around|roughly|some|approximately|between)\s+)?(?P<after>{NUMBER})"
+    rf"(?:\s+(?:and|to)\s+(?P<after_high>{NUMBER}))?",
+    re.I,
+)
+
+
+def _reduction_figure(m: re.Match, ref: Reference) -> Figure | None:
+    before, after = parse_number(m.group("before")), parse_number(m.group("after"))
+    if before is None or after is None or is_year(m.group("before")) or is_year(m.group("after")):
+        return None
+    high_after = parse_number(m.group("after_high")) if m.group("after_high") else after
+    if high_after is None or not (0 < after <= high_after < before):
+        return None
+    low, high = int(round(before - high_after)), int(round(before - after))
+    return Figure(m.start("before"), m.end(), low, high, m.group(0)[m.start("before") - m.start():],
+                  precision=2, base=int(round(before)))
 
 
 def _count_figure(sentence: str, m: re.Match, ref: Reference) -> Figure | None:

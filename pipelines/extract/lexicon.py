@@ -34,7 +34,13 @@ def is_common_word(word: str) -> bool:
     if not word:
         return False
     lower = word.lower()
-    if lower not in _common_words():
+    if "-" in lower:  # "White-collar", "Long-time": a compound of ordinary words
+        return all(is_common_word(part) for part in lower.split("-") if part)
+    words = _common_words()
+    # web2 lists base forms: "plans" and "companies" are found as "plan" and "company".
+    forms = [lower, lower[:-1] if lower.endswith("s") else None, lower[:-2] if lower.endswith("es") else None,
+             lower[:-3] + "y" if lower.endswith("ies") else None]
+    if not any(form and form in words for form in forms):
         return False
     from wordfreq import zipf_frequency
 

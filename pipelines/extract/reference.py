@@ -47,6 +47,9 @@ class Company:
     country: str | None
     industry: str | None
     fiscal_year_end_month: int | None
+    # One-word names that are also ordinary English ("Target", "Block"): at the start of a sentence
+    # they count only where the sentence treats them as a company.
+    needs_context: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ class Reference:
     # aliases, plus distinctive division names (they imply the parent).
     entity_regex: re.Pattern = field(repr=False)
     entity_lookup: dict[str, tuple[str, str | None]] = field(repr=False)
+    context_names: frozenset[str] = field(repr=False)
     # Per company: (regex, lookup by matched text) for exact-case names and
     # (regex, lookup by lower-cased text) for multi-word names in any case.
     division_matchers: dict[str, list[tuple[re.Pattern, dict[str, str], bool]]] = field(repr=False)
@@ -162,6 +166,7 @@ def build_reference(seeds_dir: Path) -> Reference:
             country=row.get("country") or None,
             industry=row.get("industry") or None,
             fiscal_year_end_month=_int_or_none(row.get("fiscal_year_end_month", "")),
+            needs_context=row.get("needs_context", "").lower() == "true",
         )
 
     divisions: dict[tuple[str, str], Division] = {}
@@ -190,9 +195,14 @@ def build_reference(seeds_dir: Path) -> Reference:
         for alias in names:
             if _is_distinctive(alias) and len(claims.get(alias, ())) == 1 and alias not in companies:
                 entity_lookup.setdefault(alias, (div.company, div.name))
+    # A company is itself even when it has a parent (CNN is reported as CNN, not as Warner Bros.
+    # Discovery); units reported as part of their parent are divisions.csv's business.
+    context_names: set[str] = set()
     for comp in companies.values():
         for alias in (comp.name, *comp.aliases):
-            entity_lookup[alias] = (comp.parent_company or comp.name, None)
+            entity_lookup[alias] = (comp.name, None)
+        if comp.needs_context:
+            context_names.add(comp.name)
     entity_regex = re.compile(r"(?<![\w&.-])(?:" + trie_regex(entity_lookup) + r")(?![\w&]|-\w)")
 
     division_matchers: dict[str, list[tuple[re.Pattern, dict[str, str], bool]]] = {}
@@ -226,6 +236,7 @@ def build_reference(seeds_dir: Path) -> Reference:
         approximations=_read_approximations(seeds_dir / "approximation_rules.csv"),
         entity_regex=entity_regex,
         entity_lookup=entity_lookup,
+        context_names=frozenset(context_names),
         division_matchers=division_matchers,
     )
 
