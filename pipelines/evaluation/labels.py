@@ -102,7 +102,8 @@ class NameFolder:
         return self._companies.get(company_key(name), str(name).strip())
 
     def _division_key(self, company: str, name: str) -> str:
-        key = " ".join(str(name).replace("\u2019", "'").split()).lower()
+        key = " ".join(str(name).replace("\u2019", "'").replace("-", " ").split()).lower()
+        key = key.replace("research and development", "r&d")
         key = self._LEADING.sub("", key)
         owner = company.lower()
         for prefix in (owner + "'s ", owner + " "):

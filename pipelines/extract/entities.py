@@ -347,9 +347,20 @@ _DISPOSAL_BEFORE = re.compile(
 _SEGMENT_SPLIT = re.compile(r",\s|;\s*|:\s|\s[—–-]\s|—|\(|\)")
 # A lower-case function named as a unit: "its customer support staff".
 _LOWER_UNIT = re.compile(
-    r"(?:\b(?:its|their|the\s+company's|the\s+firm's)\s+|[A-Z][\w&.-]*'s\s+)"
+    r"(?:\b(?:its|their|the\s+company's|the\s+firm's|the\s+bank's|the\s+group's)\s+|[A-Z][\w&.-]*'s\s+)"
+    # "its U.K. general-insurance unit", "its U.S. commercial business": a place before the unit
+    # says where the unit is, not what it is.
+    r"(?:(?P<place>U\.S\.|U\.K\.|US|UK|EU|[A-Z][a-z]+)\s+)?"
     r"(?P<name>[a-z][a-z-]+(?:\s+(?:and\s+)?[a-z][a-z-]+){0,2}?)\s+"
-    r"(?P<unit>division|unit|team|organization|organisation|department|group|staff|business|operations?)s?\b"
+    r"(?P<unit>division|unit|team|organization|organisation|department|group|staff|business|operations?|"
+    r"company|bank|workforce|arm|segment)s?\b"
+)
+# "350 R&D jobs", "250 investment banking jobs": a function named between the figure and the jobs.
+_FUNCTION_JOBS = re.compile(
+    r"\d[\d,.]*\s+(?:\w+\s+)?(?P<name>R&D|research\s+and\s+development|investment[\s-]banking|retail[\s-]banking)\s+"
+    r"(?:jobs|positions|roles|staff|employees|workers)\b|"
+    r"\b(?:jobs|positions|roles)\s+in\s+(?:drug\s+)?(?P<name2>research\s+and\s+development|R&D|investment\s+banking)\b",
+    re.I,
 )
 _LOWER_UNIT_REACH = 50
 _GENERIC_UNIT_WORDS = frozenset(
@@ -358,6 +369,7 @@ _GENERIC_UNIT_WORDS = frozenset(
     various several multiple internal overall total current full-time part-time salaried hourly local leadership
     management executive senior top wider big biggest largest smaller same former u.s. domestic international
     combined respective home office field frontline front-line regional
+    parent holding sister factory plant mill warehouse store branch retail-store
     """.split()
 )
 # An unknown unit introduced by an appositive: "Weta Digital, the visual
@@ -507,16 +519,24 @@ def find_divisions(text: str, masked: str, trigger_start: int, company: str, ref
         if m.group("name").split()[-1] in _UNIT_LIKE:
             add_unknown(m.start("name"), m.end("name"), m.group("name"))
     t_end = trigger_end if trigger_end is not None else trigger_start
+    for m in _FUNCTION_JOBS.finditer(masked):
+        group = "name" if m.group("name") else "name2"
+        add_unknown(m.start(group), m.end(group), m.group(group))
     for m in _LOWER_UNIT.finditer(masked):
         words = m.group("name").split()
         if any(w in _GENERIC_UNIT_WORDS for w in words):
+            continue
+        place = m.group("place")
+        if place and place not in ("U.S.", "U.K.", "US", "UK", "EU") and not is_place(place):
             continue
         # A lower-case unit only counts right beside the cut ("reduced its
         # customer support staff"); elsewhere it is usually someone's title
         # ("the head of its entertainment business said").
         if m.start() - t_end > _LOWER_UNIT_REACH or trigger_start - m.end() > _LOWER_UNIT_REACH:
             continue
-        add_unknown(m.start("name"), m.end("name"), m.group("name"))
+        # "its investment bank" is the bank's investment banking unit.
+        suffix = " banking" if m.group("unit").lower() == "bank" else ""
+        add_unknown(m.start("name"), m.end("name"), m.group("name") + suffix)
     for m in _APPOSITIVE_UNIT.finditer(text):
         add_unknown(m.start("name"), m.end("name"), m.group("name"))
 
