@@ -93,6 +93,8 @@ class NameFolder:
         for company in reference.companies.values():
             for name in (company.name, *company.aliases):
                 self._companies.setdefault(company_key(name), company.name)
+        self._units = {company_key(name): owner for name, owner in reference.entity_lookup.items()
+                       if owner[1] is not None}
         self._divisions: dict[tuple[str, str], str] = {}
         for (company, _), division in reference.divisions.items():
             for name in (division.name, *division.aliases):
@@ -123,6 +125,11 @@ class NameFolder:
 
     def event(self, *, company, division, quarter, headcount, evidence=None, status=None, reason=None,
               event_key=None, announced_on=None) -> Event:
+        unit = self._units.get(company_key(str(company)))
+        if unit is not None and division is None:
+            # A label naming Twitch as the employer and a prediction of Amazon / Twitch say the
+            # same thing: the seeds list Twitch as a unit of Amazon.
+            company, division = unit
         company = self.company(str(company))
         return Event(company, self.division(company, division), str(quarter) if quarter else None, headcount,
                      evidence, str(status) if status else None, str(reason) if reason else None,

@@ -19,7 +19,9 @@ _CREDIT = re.compile(
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _DATELINE_LEAD = re.compile(
     rf"\s*(?:[A-Z][A-Z.'-]{{2,}}(?:\s+[A-Z][A-Z.'-]+)*(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)?)?,?\s*"
-    rf"(?:{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?)?\s*"
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?)?\s*|"
+    # "New Delhi, Jan 15 (IANS)": a place in title case is a dateline only with its date.
+    rf"\s*[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){{0,3}},\s*{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?\s*"
 )
 # A dateline in capitals without a credit: "FRANKFURT -", "NEW DELHI:", "LONDON, Jan 9 -".
 _CAPS_DATELINE = re.compile(

@@ -243,6 +243,12 @@ _ACTS = re.compile(
     r"employees|workers|staff|staffers)\b"
 )
 _ACTS_ANY_CASE = re.compile(_ACTS.pattern, re.I)
+# "according to a memo reviewed by Business Insider": whoever saw or told the news.
+_CREDITED = re.compile(
+    r"\b(?:according\s+to|reviewed\s+by|reported\s+by|seen\s+by|obtained\s+by|cited\s+by|told|via|"
+    r"confirmed\s+to|said\s+to)\s+(?:the\s+)?$",
+    re.I,
+)
 _REPORTS = re.compile(r"\s+(?:has\s+|had\s+|first\s+|also\s+)?report(?:ed|s)\b")
 # "Unity, the maker of ...", "Block, which owns ...": a name with an appositive is a name.
 _APPOSITION = re.compile(r",\s+(?:the|a|an|which|whose|who|one|owner|maker|parent|operator)\b")
@@ -269,7 +275,8 @@ def resolve_subject(masked: str, trigger_start: int, ref: Reference, accept_name
     seeded = seeded_mentions(masked, ref)
     # "Reuters reported the first round of layoffs as Unity ...": the outlet telling the news.
     seeded = [m for m in seeded
-              if not (_REPORTS.match(masked, m.end) and any(o.start > m.end and o.company != m.company for o in seeded))]
+              if not (_REPORTS.match(masked, m.end) and any(o.start > m.end and o.company != m.company for o in seeded))
+              and not _CREDITED.search(masked, 0, m.start)]
     anaphors = [a for a in anaphor_mentions(masked) if not any(a.start < m.end and m.start < a.end for m in seeded)]
     taken = [(m.start, m.end) for m in seeded] + [(a.start, a.end) for a in anaphors]
     unseeded = [m for m in unseeded_mentions(masked, taken, people)
