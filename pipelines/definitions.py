@@ -6,7 +6,13 @@ import dagster as dg
 
 from pipelines import settings
 from pipelines.assets.dbt import layoffs_dbt_models
-from pipelines.assets.ingest import cleaned_articles, discovered_urls, extracted_cut_facts, fetched_pages
+from pipelines.assets.ingest import (
+    SEED_FILE_ASSETS,
+    cleaned_articles,
+    discovered_urls,
+    extracted_cut_facts,
+    fetched_pages,
+)
 from pipelines.assets.publish import published_warehouse
 from pipelines.resources import build_resources
 from pipelines.sensors import build_feed_sensor
@@ -48,6 +54,7 @@ def build_definitions() -> dg.Definitions:
             extracted_cut_facts,
             layoffs_dbt_models,
             published_warehouse,
+            *SEED_FILE_ASSETS,
         ],
         jobs=[layoffs_job, reprocess_job],
         schedules=[daily_refresh],

@@ -6,6 +6,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.extract import EXTRACTOR_VERSION
+from pipelines.extract.reference import SEED_FILES
 from pipelines.partitions import discovery_days, partition_day
 from pipelines.resources import PipelineLayout, WorkDatabase
 from pipelines.sources import SourceError, load_sources
@@ -86,10 +87,25 @@ def cleaned_articles(context: dg.AssetExecutionContext, layout: PipelineLayout, 
     yield dg.MaterializeResult(asset_key=ARTICLES, metadata={"new_articles": report.outcomes.get("article", 0)})
     yield dg.MaterializeResult(asset_key=CLEANED_PAGES, metadata={"pages": report.pages, **dict(report.outcomes)})
 
+# The seed files the extraction rules read, as assets of their own: a change to one is a change
+# upstream of every fact (and, through the extractor version, re-extracts stored articles).
+SEED_FILE_ASSETS = [
+    dg.AssetSpec(
+        dg.AssetKey(["seed_files", name.removesuffix(".csv")]),
+        group_name="reference",
+        description=f"dbt_project/seeds/{name}, read by the extractor and loaded by dbt.",
+        kinds={"csv"},
+    )
+    for name in SEED_FILES
+]
+
+
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(CUT_MENTIONS, deps=[ARTICLES], description="Cut facts found in each article, with evidence."),
-        dg.AssetSpec(EXTRACTION_LOG, deps=[ARTICLES], description="Which extractor version read which article."),
+        dg.AssetSpec(CUT_MENTIONS, deps=[ARTICLES, *(spec.key for spec in SEED_FILE_ASSETS)],
+                     description="Cut facts found in each article, with evidence.", code_version=EXTRACTOR_VERSION),
+        dg.AssetSpec(EXTRACTION_LOG, deps=[ARTICLES], description="Which extractor version read which article.",
+                     code_version=EXTRACTOR_VERSION),
     ],
     group_name=GROUP,
 )

@@ -7,10 +7,29 @@ pipeline fetches. Names come from the dbt seeds (companies.csv,
 divisions.csv, vague_headcounts.csv, approximation_rules.csv).
 """
 
+import hashlib
+
 from .extractor import extract_cuts
 from .model import CutFact
-from .reference import Reference, load_reference
+from .reference import DEFAULT_SEEDS_DIR, SEED_FILES, Reference, load_reference
 
-EXTRACTOR_VERSION = "0.2.1"
+# The rules' own version: raise it when the code changes what it extracts.
+RULES_VERSION = "0.3.0"
 
-__all__ = ["EXTRACTOR_VERSION", "CutFact", "Reference", "extract_cuts", "load_reference"]
+
+def seeds_digest(seeds_dir=DEFAULT_SEEDS_DIR) -> str:
+    """Short hash of the seed files the rules read: editing an alias or a vague phrase changes what
+    is extracted as surely as a code change does."""
+    digest = hashlib.sha256()
+    for name in SEED_FILES:
+        path = seeds_dir / name
+        digest.update(name.encode())
+        digest.update(path.read_bytes() if path.exists() else b"")
+    return digest.hexdigest()[:10]
+
+
+# What the pipeline records beside every fact and compares to decide which stored articles to read
+# again: rules and reference data together.
+EXTRACTOR_VERSION = f"{RULES_VERSION}+seeds.{seeds_digest()}"
+
+__all__ = ["EXTRACTOR_VERSION", "RULES_VERSION", "CutFact", "Reference", "extract_cuts", "load_reference", "seeds_digest"]

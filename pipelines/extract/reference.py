@@ -17,6 +17,8 @@ from pathlib import Path
 from .trie import trie_regex
 
 DEFAULT_SEEDS_DIR = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
+# The seed files the rules read (their hash is part of the extractor version).
+SEED_FILES = ("companies.csv", "divisions.csv", "vague_headcounts.csv", "approximation_rules.csv")
 
 # Single capitalised words that are also ordinary English (or name other
 # things: weather, ships, a verb). They still count as divisions once the
