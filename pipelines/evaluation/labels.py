@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 
 from pipelines.extract import load_reference
-from pipelines.extract.names import company_key
+from pipelines.extract.names import company_key, plain_name
 from pipelines.settings import PROJECT_ROOT
 
 DEFAULT_LABELS = PROJECT_ROOT / "tests" / "golden"
@@ -101,7 +101,7 @@ class NameFolder:
                 self._divisions.setdefault((company, self._division_key(company, name)), division.name)
 
     def company(self, name: str) -> str:
-        return self._companies.get(company_key(name), str(name).strip())
+        return self._companies.get(company_key(name), plain_name(str(name)))
 
     def _division_key(self, company: str, name: str) -> str:
         key = " ".join(str(name).replace("\u2019", "'").replace("-", " ").split()).lower()

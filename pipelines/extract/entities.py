@@ -27,6 +27,7 @@ _NOT_NAMES = frozenset(
     officials sources shares stock company firm business unit division team group organization department
     ceo cfo coo cto chief executive officer president vice senior director head manager spokesperson spokesman
     spokeswoman chairman founder mr mr. ms ms. mrs mrs. dr dr. sir
+    prime minister secretary chancellor governor senator mayor premier
     january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday
     u.s. us u.s u.k. uk america american europe european china chinese india indian japan germany
@@ -161,7 +162,18 @@ def _descriptor(token: str, remaining: int) -> bool:
         return True
     if remaining > 1 and re.search(r"['’]s$", token) and (is_place(token[:-2]) or is_common_word(token[:-2])):
         return True
-    return remaining > 1 and token.isalpha() and token[:1].isupper() and is_common_word(token)
+    # "Retailer Macy's", "Automaker Stellantis": a trade word before the name. Other ordinary words
+    # may open a real name ("Umbrella Pharmaceuticals"), so only trade words come off.
+    return remaining > 1 and bare.lower() in _TRADE_WORDS
+
+
+_TRADE_WORDS = frozenset(
+    """
+    company firm retailer automaker carmaker chipmaker maker manufacturer bank lender insurer airline carrier
+    startup start-up platform supplier giant group conglomerate publisher broadcaster studio developer operator
+    provider brand chain e-tailer marketplace streamer telecom telco drugmaker pharma biotech fintech edtech
+    """.split()
+)
 
 
 def _could_be_company(name: str, people: frozenset[str]) -> bool:
@@ -171,7 +183,7 @@ def _could_be_company(name: str, people: frozenset[str]) -> bool:
     words = name.split()
     if is_place(name):
         return False
-    return not (name in people or words[-1] in people and (len(words) == 1 or is_first_name(words[0])))
+    return not (name in people or words[-1] in people)
 
 
 # "Andy Jassy", "Mr Horrocks", "Prime Minister Scott Morrison": people, whose names (and surnames
@@ -191,12 +203,12 @@ def people_named(text: str, ref: Reference) -> frozenset[str]:
         first, last = m.group("first"), m.group("last")
         if not is_first_name(first) or is_common_word(last) or last in _COMPANY_WORDS or is_place(last):
             continue
-        if ref.entity_regex.fullmatch(m.group(0)) or ref.entity_regex.fullmatch(last):
+        if m.group(0) in ref.entity_lookup or last in ref.entity_lookup:
             continue  # "Morgan Stanley", "Charles Schwab": listed companies, not people
         names.update((last, f"{first} {last}"))
     for m in _TITLED.finditer(text):
         last = m.group("last")
-        if not ref.entity_regex.fullmatch(last) and not is_common_word(last):
+        if last not in ref.entity_lookup and not is_common_word(last):
             names.add(last)
     return frozenset(names)
 

@@ -39,6 +39,7 @@ _CUT_WORDS = re.compile(
     re.I,
 )
 _NO_STALE_DAYS = 100_000
+_WORD_TOKEN = re.compile(r"\w(?:[\w&'-]*\w)?")
 # How far back (in sentences) "the company" may reach for a name.
 _RECENT_SENTENCES = 1
 
@@ -64,6 +65,7 @@ class _Article:
     denied: set[str] = field(default_factory=set)
     last_stated: date | None = None  # the latest date a cut sentence gave ("the same day")
     people: frozenset[str] = frozenset()  # people the article names: never the company
+    _words: frozenset[str] | None = None  # every word of the text as written, for is_common_word
     _bases: list[tuple[int, int]] | None = None  # (offset, workforce size)
     # Per sentence index: its text with earlier cuts blanked (None when the whole sentence is
     # background), and the listed companies it names.
@@ -89,7 +91,9 @@ class _Article:
         frequent English word ("Plans", "Over", "Agreement") whatever the article does."""
         if " " in name:
             return False
-        return bool(re.search(rf"(?<!\w){re.escape(name.lower())}(?!\w)", self.text)) or lexicon.is_common_word(name)
+        if self._words is None:
+            self._words = frozenset(_WORD_TOKEN.findall(self.text))
+        return name.lower() in self._words or lexicon.is_common_word(name)
 
     def reading(self, index: int) -> SentenceReading:
         """read_sentence for body sentence `index`, once: the neighbour rules read ahead."""

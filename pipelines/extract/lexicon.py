@@ -75,3 +75,11 @@ def place_names() -> frozenset[str]:
 
 def is_place(name: str) -> bool:
     return name in place_names()
+
+
+def warm() -> None:
+    """Load every list now: a worker process pays this once, before its first article."""
+    _common_words()
+    is_common_word("company")
+    _detector()
+    place_names()

@@ -245,6 +245,9 @@ def build_reference(seeds_dir: Path) -> Reference:
 
 @lru_cache(maxsize=8)
 def _cached(seeds_dir: str) -> Reference:
+    from .lexicon import warm
+
+    warm()  # the word lists the name rules consult load with the reference data, once per process
     return build_reference(Path(seeds_dir))
 
 
