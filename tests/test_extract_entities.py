@@ -35,7 +35,8 @@ def _rows(name):
 
 def test_company_seed_shape():
     header, rows = _rows("companies.csv")
-    assert header == ["company", "aliases", "parent_company", "ticker", "country", "industry", "fiscal_year_end_month"]
+    assert header == ["company", "aliases", "parent_company", "ticker", "country", "industry", "fiscal_year_end_month",
+                      "fiscal_year_named_by", "needs_context", "source"]
     assert len(rows) >= 30
     by_name = {r["company"]: r for r in rows}
     expected_fy = {"Microsoft": "6", "Salesforce": "1", "Cisco": "7", "Nike": "5", "Intel": "12", "Amazon": "12"}

@@ -116,9 +116,19 @@ def seeded_mentions(text: str, ref: Reference) -> list[Mention]:
         if (surface in ref.context_names and _opens_sentence(text, m.start())
                 and not _ACTS_ANY_CASE.match(text, m.end()) and not _APPOSITION.match(text, m.end())):
             continue  # "Target dates were missed", "Block grants": the word, not the company
+        following = _NEXT_CAPITALISED.match(text, m.end())
+        if following and " " not in surface:
+            word = following.group(1)
+            if word in _COMPANY_WORDS:
+                continue  # "Tidewater Systems" is another company than the listed "Tidewater"
+            if is_first_name(surface) and not is_common_word(word):
+                continue  # "Dana Whitlock" is a person, not the listed "Dana"
         company, division = ref.entity_lookup[surface]
         out.append(Mention(m.start(), m.end(), company, division, seeded=True))
     return out
+
+
+_NEXT_CAPITALISED = re.compile(r" ([A-Z][a-z][\w'-]*)")
 
 
 def _opens_sentence(text: str, start: int) -> bool:
@@ -218,6 +228,7 @@ _COMPANY_WORDS = frozenset(
     Group Holdings Bank Motors Airlines Airways Media Music Studios Games Entertainment Technologies Technology
     Labs Capital Partners Systems Networks Pharmaceuticals Energy Foods Brands Financial Insurance Health
     Communications Software Robotics Ventures Interactive Digital Industries Electric Steel Airlines Mobile
+    Systems Solutions Health Healthcare Logistics Motor Semiconductor Semiconductors Biosciences Therapeutics
     """.split()
 )
 
