@@ -1,73 +1,48 @@
--- Mentions grouped into cut events: one company, one division (or company-wide), and reports
--- whose dates chain within `event_window_days` of each other. Each outlet's report of the same
--- cut lands in the same event; a cut months later at the same unit starts a new one.
-with mentions as (
-    select * from {{ ref('int_cut_mentions_normalised') }}
-    where announced_on is not null
+-- Mentions grouped into cut events (int_cut_event_groups), each with its event's stable cut_id
+-- (int_cut_id_history): one company, one division (or company-wide), reports within
+-- `event_window_days` of the event's first report whose exact figures agree. Each outlet's report
+-- of the same cut lands in the same event; a later cut at the same unit starts a new one.
+with grouped as (
+    select * from {{ ref('int_cut_event_groups') }}
 ),
 
-ordered as (
-    select
-        *,
-        lag(announced_on) over (
-            partition by company, division_key order by announced_on, article_url, mention_id
-        ) as previous_announced_on
-    from mentions
-),
-
-event_starts as (
-    select
-        *,
-        case
-            when previous_announced_on is null then 1
-            when announced_on - previous_announced_on > {{ var('event_window_days') }} then 1
-            else 0
-        end as starts_event
-    from ordered
-),
-
-numbered as (
-    select
-        *,
-        sum(starts_event) over (
-            partition by company, division_key order by announced_on, article_url, mention_id
-            rows between unbounded preceding and current row
-        ) as event_number
-    from event_starts
-),
-
-with_first_report as (
-    select
-        *,
-        min(announced_on) over (partition by company, division_key, event_number) as first_announced_on
-    from numbered
+-- The id this build gave each report: its pair seen in the latest build.
+current_ids as (
+    select report_key, cut_id
+    from {{ ref('int_cut_id_history') }}
+    qualify row_number() over (partition by report_key order by last_seen_build desc, cut_id) = 1
 )
 
 select
-    md5(company || '|' || division_key || '|' || cast(first_announced_on as varchar)) as cut_id,
-    mention_id,
-    article_url,
-    site_name,
-    published_on,
-    company,
-    division,
-    division_path,
-    division_key,
-    headcount_low,
-    headcount_high,
-    headcount_text,
-    workforce_pct,
-    announced_on,
-    first_announced_on,
-    quarter,
-    evidence,
-    evidence_start,
-    evidence_end,
-    confidence,
-    shared_headcount_group,
-    status,
-    reason,
-    location,
-    extractor_version,
-    headcount_low is not null and headcount_low = headcount_high as is_exact_figure
-from with_first_report
+    current_ids.cut_id,
+    grouped.event_key,
+    grouped.report_key,
+    grouped.mention_id,
+    grouped.article_url,
+    grouped.site_name,
+    grouped.published_on,
+    grouped.company,
+    grouped.division,
+    grouped.division_path,
+    grouped.division_key,
+    grouped.headcount_low,
+    grouped.headcount_high,
+    grouped.headcount_text,
+    grouped.workforce_pct,
+    grouped.announced_on,
+    grouped.first_announced_on,
+    grouped.last_announced_on,
+    grouped.quarter,
+    grouped.evidence,
+    grouped.evidence_start,
+    grouped.evidence_end,
+    grouped.confidence,
+    grouped.shared_headcount_group,
+    grouped.status,
+    grouped.reason,
+    grouped.location,
+    grouped.extractor_version,
+    grouped.is_exact_figure
+from grouped
+left join current_ids
+    on current_ids.report_key = grouped.report_key

@@ -14,6 +14,11 @@ select
     reference_companies.country,
     reference_companies.industry,
     cast(reference_companies.fiscal_year_end_month as integer) as fiscal_year_end_month,
+    -- How the company numbers its fiscal year: by the calendar year it ends in (most) or starts in.
+    coalesce(nullif(lower(trim(reference_companies.fiscal_year_named_by)), ''), 'end') as fiscal_year_named_by,
+    -- A year ending in March, June, September or December is made of whole calendar quarters.
+    coalesce(cast(reference_companies.fiscal_year_end_month as integer), 12) in (3, 6, 9, 12)
+        as fiscal_quarters_align_with_calendar,
     reference_companies.aliases,
     reference_companies.company is not null as in_reference_list
 from reference_companies

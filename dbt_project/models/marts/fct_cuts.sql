@@ -4,8 +4,8 @@ with event_mentions as (
     select * from {{ ref('int_cut_events') }}
 ),
 
-companies as (
-    select company, fiscal_year_end_month from {{ ref('dim_companies') }}
+fiscal_calendar as (
+    select company, month_start, fiscal_quarter from {{ ref('dim_fiscal_calendar') }}
 ),
 
 -- Each outlet's report votes once for its reason; 'other' (no cue found) does not vote. A tie
@@ -41,6 +41,7 @@ events as (
         any_value(division) as division,
         any_value(division_path) as division_path,
         min(announced_on) as announced_on,
+        max(announced_on) as last_reported_on,
         -- Exact figures beat vague ones; where exact figures disagree, keep their envelope.
         case
             when bool_or(is_exact_figure) then min(headcount_low) filter (where is_exact_figure)
@@ -85,8 +86,10 @@ select
     events.division,
     events.division_path,
     events.announced_on,
+    events.last_reported_on,
     {{ quarter_label('events.announced_on') }} as quarter,
-    {{ fiscal_quarter_label('events.announced_on', 'companies.fiscal_year_end_month') }} as fiscal_quarter,
+    -- The company's fiscal quarter of the event's date, from its fiscal calendar (by month).
+    fiscal_calendar.fiscal_quarter,
     cast(events.headcount_low as integer) as headcount_low,
     cast(events.headcount_high as integer) as headcount_high,
     events.headcount_text,
@@ -102,7 +105,8 @@ select
     coalesce(event_reasons.reason, 'other') as reason,
     events.location
 from events
-left join companies
-    on companies.company = events.company
+left join fiscal_calendar
+    on fiscal_calendar.company = events.company
+    and fiscal_calendar.month_start = date_trunc('month', events.announced_on)
 left join event_reasons
     on event_reasons.cut_id = events.cut_id
