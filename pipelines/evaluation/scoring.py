@@ -19,14 +19,22 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+import yaml
+
 from pipelines.extract import CutFact, extract_cuts
+from pipelines.settings import PROJECT_ROOT
 
 from .labels import Event, LabelledPage, NameFolder
 from .texts import read_page_text
 
-# Reports of one cut join one event in the warehouse when they fall this many days from its first
-# report (dbt var `event_window_days`); the split count below uses the same rule.
-EVENT_WINDOW_DAYS = 21
+def _event_window_days() -> int:
+    """The warehouse's own window (dbt var `event_window_days`): reports of one cut join one event
+    when they fall this many days from its first report; the split count below uses the same rule."""
+    project = yaml.safe_load((PROJECT_ROOT / "dbt_project.yml").read_text(encoding="utf-8"))
+    return int(project["vars"]["event_window_days"])
+
+
+EVENT_WINDOW_DAYS = _event_window_days()
 
 
 @dataclass
