@@ -119,7 +119,7 @@ def seeded_mentions(text: str, ref: Reference) -> list[Mention]:
         following = _NEXT_CAPITALISED.match(text, m.end())
         if following and " " not in surface:
             word = following.group(1)
-            if word in _COMPANY_WORDS:
+            if word in _COMPANY_WORDS and word not in _SAME_COMPANY_WORDS:
                 continue  # "Tidewater Systems" is another company than the listed "Tidewater"
             if is_first_name(surface) and not is_common_word(word):
                 continue  # "Dana Whitlock" is a person, not the listed "Dana"
@@ -128,6 +128,8 @@ def seeded_mentions(text: str, ref: Reference) -> list[Mention]:
     return out
 
 
+# "Qantas Group", "Bosch Group": the listed company under its group name.
+_SAME_COMPANY_WORDS = frozenset({"Group", "Holdings"})
 _NEXT_CAPITALISED = re.compile(r" ([A-Z][a-z][\w'-]*)")
 
 

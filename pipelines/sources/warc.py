@@ -111,6 +111,13 @@ def read_record(local_path: str, limit: int | None = None) -> bytes:
     try:
         with open(archive, "rb") as handle:
             handle.seek(int(offset_text))
+            # A record starts with a gzip member or the WARC (or ARC) header itself. Checked first:
+            # from an offset inside a record, warcio may now and then make sense of the bytes it
+            # lands on (a gzip header's timestamp, say) rather than fail.
+            head = handle.read(5)
+            if not head.startswith((b"\x1f\x8b", b"WARC/", b"http", b"filed")):
+                raise WarcRecordError(f"no record starts at {local_path}")
+            handle.seek(int(offset_text))
             record = next(iter(ArchiveIterator(handle, arc2warc=True)), None)
             if record is None or record.rec_type != "response":
                 raise WarcRecordError(f"no response record at {local_path}")
