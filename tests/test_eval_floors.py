@@ -53,3 +53,7 @@ def test_no_event_on_pages_without_a_cut(report: EvalReport):
     figures = report.figures()
     assert figures["negative_pages"] > 0
     assert figures["negative_pages_with_events"] == 0
+
+
+def test_extractor_never_crashes_on_a_labelled_page(report: EvalReport):
+    assert [(page.name, error) for page, error in report.crashed] == []

@@ -39,6 +39,8 @@ def format_report(report: EvalReport, source: Path, show_errors: bool = True) ->
         inside = report.subset(lambda page: bool(page.tags.get("big_us_tech")))
         lines += format_figures(outside, "  outside big US tech")[0:2]
         lines += format_figures(inside, "  big US tech")[0:2]
+    for page, error in report.crashed:
+        lines.append(f"  EXTRACTOR CRASHED on {page.name}: {error}")
     if report.missing:
         lines.append(f"  NOT SCORED: {len(report.missing)} labelled pages have no text in the cache "
                      f"(first: {report.missing[0].name})")

@@ -51,6 +51,7 @@ class PageResult:
 class EvalReport:
     pages: list[PageResult]
     missing: list[LabelledPage] = field(default_factory=list)  # labelled, but no text to read
+    crashed: list[tuple[LabelledPage, str]] = field(default_factory=list)  # the extractor raised
 
     def _sum(self, attribute: str) -> int:
         return sum(len(getattr(result, attribute)) for result in self.pages)
@@ -151,6 +152,7 @@ class EvalReport:
         return {
             "pages": len(self.pages),
             "pages_without_text": len(self.missing),
+            "pages_where_extraction_crashed": len(self.crashed),
             "negative_pages": len(self.negative_pages),
             "true_positives": self.true_positives,
             "false_positives": self.false_positives,
@@ -193,6 +195,7 @@ def _groups(events: list[Event]) -> int:
 def evaluate(pages: list[LabelledPage]) -> EvalReport:
     names = NameFolder()
     results, missing = [], []
+    crashed: list[tuple[LabelledPage, str]] = []
     for page in pages:
         if page.path is None:
             missing.append(page)
@@ -200,7 +203,11 @@ def evaluate(pages: list[LabelledPage]) -> EvalReport:
         article = read_page_text(page.path, page.published_on)
         facts: list[CutFact] = []
         if article is not None:
-            facts = extract_cuts(article.text, title=article.title, published_on=article.published_on)
+            try:
+                facts = extract_cuts(article.text, title=article.title, published_on=article.published_on,
+                                     raise_errors=True)
+            except Exception as error:  # counted and shown, and the page scores as finding nothing
+                crashed.append((page, f"{type(error).__name__}: {error}"))
         predicted = [
             names.event(
                 company=fact.company,
@@ -215,7 +222,7 @@ def evaluate(pages: list[LabelledPage]) -> EvalReport:
             for fact in facts
         ]
         results.append(_pair_up(page, predicted))
-    return EvalReport(results, missing)
+    return EvalReport(results, missing, crashed)
 
 
 def _pair_up(page: LabelledPage, predicted: list[Event]) -> PageResult:

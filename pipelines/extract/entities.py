@@ -168,6 +168,8 @@ def _descriptor(token: str, remaining: int) -> bool:
     """A leading word that describes the company rather than names it: "Texas-based",
     "Australia's", "Retailer", "Sept." (remaining: how many words are left, this one included)."""
     bare = token.strip("'’.,")
+    if bare.lower() in _NATIONALITIES and remaining >= 3:
+        return False  # "American Lung Association", "British American Tobacco": part of the name
     if bare.lower() in _NOT_NAMES or bare.lower().endswith("-based"):
         return True
     if re.fullmatch(r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?", token):
@@ -179,6 +181,10 @@ def _descriptor(token: str, remaining: int) -> bool:
     return remaining > 1 and bare.lower() in _TRADE_WORDS
 
 
+_NATIONALITIES = frozenset(
+    "american british english german french canadian australian irish dutch swedish korean japanese italian "
+    "spanish chinese indian european national royal".split()
+)
 _TRADE_WORDS = frozenset(
     """
     company firm retailer automaker carmaker chipmaker maker manufacturer bank lender insurer airline carrier
@@ -262,7 +268,7 @@ _CLAUSE_BREAK = re.compile(
 # A name that is plainly the one acting: "Zephyr Robotics said", "Zephyr
 # will cut", "Zephyr Inc. is laying off".
 _ACTS = re.compile(
-    r"(?:'s)?\s*,?\s*(?:said|says|will|would|is|are|was|has|have|had|plans|planned|announced|announces|confirmed|"
+    r"(?:'s)?(?:\s*\([A-Z]{2,6}\))?\s*,?\s*(?:said|says|will|would|is|are|was|has|have|had|plans|planned|announced|announces|confirmed|"
     r"cut|cuts|laid|lays|eliminated|eliminates|let|to\s+(?:cut|lay|eliminate|shed|slash|trim|reduce)|"
     r"followed|began|begins|started|starts|joined|joins|also|told|tells|informed|notified|disclosed|"
     r"employees|workers|staff|staffers)\b"

@@ -140,7 +140,10 @@ class _Article:
 
 
 def extract_cuts(text: str, *, title: str | None = None, published_on: date | None = None,
-                 reference: Reference | None = None) -> list[CutFact]:
+                 reference: Reference | None = None, raise_errors: bool = False) -> list[CutFact]:
+    """Cut facts in one article. A failure inside the rules returns no facts (the pipeline goes on
+    with the next page) unless `raise_errors`, which `layoffs eval` sets so a crash is counted,
+    not scored as a page with nothing in it."""
     try:
         if not isinstance(text, str):
             return []
@@ -150,6 +153,8 @@ def extract_cuts(text: str, *, title: str | None = None, published_on: date | No
             published_on = None
         return _extract(text, title, published_on, reference or load_reference())
     except Exception:  # the pipeline must keep going on one bad page
+        if raise_errors:
+            raise
         log.exception("extract_cuts failed; returning no facts")
         return []
 

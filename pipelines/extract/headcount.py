@@ -80,7 +80,7 @@ _PCT_REDUCTION = re.compile(
     re.I,
 )
 # "cut 200 of its 1,000 employees"
-_N_OF_M = re.compile(rf"\s+of\s+(?:its|their|the|our|[A-Z][\w&.-]*'s)\s+(?P<base>{NUMBER})\s+(?:[a-z][\w-]*\s+){{0,2}}?{PEOPLE}\b", re.I)
+_N_OF_M = re.compile(rf"\s+of\s+(?:(?:its|their|the|our|[A-Z][\w&.-]*'s)\s+)?(?P<base>{NUMBER})\s+(?:[a-z][\w-]*\s+){{0,2}}?{PEOPLE}\b", re.I)
 
 # A figure right after these is the size of the workforce, not a cut.
 _BASE_BEFORE = re.compile(
@@ -278,7 +278,7 @@ def _count_figure(sentence: str, m: re.Match, ref: Reference) -> Figure | None:
     n_of_m = _N_OF_M.match(sentence, m.end())
     people = n_of_m or _FOLLOWS_PEOPLE.match(sentence, m.end())
     if people:
-        if people.group("cuts") and (is_year(raw) or value < 10):
+        if people.groupdict().get("cuts") and (is_year(raw) or value < 10):
             return None  # "2024 layoffs" names a year; "two reductions" counts rounds
         low, high, precision = apply_qualifier(value, qualifier, ref)
         pct = base = None
@@ -287,8 +287,10 @@ def _count_figure(sentence: str, m: re.Match, ref: Reference) -> Figure | None:
             if base and base > value:
                 pct = round(100.0 * value / base, 1)
         role = _role(sentence[:start], sentence, m.end())
-        if role == "base" and not n_of_m and people.group("cuts"):
-            role = "count"  # "with 12,000 cuts" counts cuts, not staff
+        if role == "base" and (n_of_m or people.groupdict().get("cuts")):
+            # "with 12,000 cuts" counts cuts, not staff; "with 39 of 244 employees being laid off"
+            # counts the part, the 244 being the whole.
+            role = "count"
         # The span covers "of its 1,000 employees" too, so that base figure is
         # not read again as a cut of its own.
         return Figure(start, people.end() if n_of_m else m.end(), low, high, sentence[start : m.end()].strip(),
