@@ -118,7 +118,7 @@ _NON_EVENT = re.compile(
     r"rehir\w+|re-hir\w+|reinstat\w+|recall(?:ed|ing)?\s+(?:\w+\s+)?(?:laid[\s-]off\s+)?workers|"
     r"hiring\s+freeze|freez\w+\s+hiring|avoid(?:ed|ing)?\s+(?:layoffs|job\s+cuts)|without\s+(?:layoffs|job\s+cuts)|"
     r"(?:rather|other)\s+than\s+(?:layoffs|job\s+cuts|cuts)|instead\s+of\s+(?:layoffs|job\s+cuts|cutting)|"
-    r"disciplinary|for\s+cause|misconduct|misus\w+|unrelated\s+to|(?:intended|planned)\s+to|"
+    r"disciplinary|for\s+cause|misconduct|misus\w+|unrelated\s+to|(?:had|originally|previously|once|initially)\s+(?:intended|planned)\s+to|"
     r"(?:could|might|may)\s+(?:\w+\s+)?(?:run|reach|total|climb|rise|top|exceed|affect|eliminate|cut|mean|result|"
     r"lead|see|hit|lay|be\s+(?:cut|eliminated|laid))|as\s+high\s+as|short\s+of\s+(?:layoffs|job\s+cuts)|"
     r"protect\w*\s+(?:jobs|workers)|"
