@@ -561,9 +561,9 @@ def find_divisions(text: str, masked: str, trigger_start: int, company: str, ref
         group = "name" if m.group("name") else "name2"
         add_unknown(m.start(group), m.end(group), m.group(group))
     for m in _LOWER_UNIT.finditer(masked):
-        words = m.group("name").split()
-        if any(w in _GENERIC_UNIT_WORDS for w in words):
-            continue
+        words = m.group("name").replace("-", " ").split()
+        if any(w in _GENERIC_UNIT_WORDS for w in words) or words[-1] in ("based", "wide", "time"):
+            continue  # "its office-based workforce", "its company-wide staff": which staff, not a unit
         place = m.group("place")
         if place and place not in ("U.S.", "U.K.", "US", "UK", "EU") and not is_place(place):
             continue

@@ -21,7 +21,7 @@ PEOPLE = (
     r"associates?|colleagues?|salespeople|journalists?|reporters?|developers?|designers?|recruiters?|"
     r"programmers?|technicians?|researchers?|drivers?|editors?|producers?|artists?|individuals|nurses|teachers|"
     r"pilots|agents|analysts|scientists|testers|moderators|cashiers|clerks|machinists|mechanics|"
-    r"white-collar\s+workers|corporate\s+employees)"
+    r"white-collar\s+workers|corporate\s+employees|members\s+of\s+(?:staff|the\s+team|its\s+team))"
 )
 # Counted cuts named by the cut itself ("1,000 layoffs").
 CUT_NOUNS = r"(?:layoffs?|lay-offs?|(?:job\s+)?cuts|job\s+losses|redundancies|(?:job\s+)?reductions|(?:job\s+)?eliminations)"
@@ -102,7 +102,12 @@ _HIRE_BEFORE = re.compile(
 _CUT_VERB_BEFORE = re.compile(
     r"\b(?:lay(?:s|ing)?\s+off|laid\s+off|cut(?:s|ting)?|eliminat(?:e|es|ed|ing)|shed(?:s|ding)?|ax(?:e|es|ed|ing)?|"
     r"slash(?:es|ed|ing)?|trim(?:s|med|ming)?|affect(?:s|ed|ing)?|impact(?:s|ed|ing)?|totall?ing|dismiss(?:es|ed|ing)?)"
-    r"\s+(?:(?:another|an\s+additional|a\s+further)\s+)?(?:\w+(?:\s+\w+)?\s+)?$",
+    r"\s+(?:(?:another|an\s+additional|a\s+further)\s+)?(?:\w+(?:\s+\w+)?\s+)?$|"
+    # "cut its workforce by 11,000", "reduce headcount by about 2,000"
+    r"\b(?:cut(?:s|ting)?|reduc(?:e|es|ed|ing)|shrink(?:s|ing)?|shrank|trim(?:s|med|ming)?|slash(?:es|ed|ing)?)\s+"
+    r"(?:(?:its|their|the|our|global|total|overall|corporate)\s+){0,2}"
+    r"(?:workforce|headcount|staff|staffing|payroll|employee\s+base|head\s+count)\s+by\s+"
+    r"(?:(?:about|around|roughly|some|nearly|almost|more\s+than|over|up\s+to|as\s+many\s+as|at\s+least|approximately)\s+)?$",
     re.I,
 )
 _NOT_A_COUNT_AFTER = re.compile(
