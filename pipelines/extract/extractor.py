@@ -14,7 +14,7 @@ from .candidates import Candidate
 from .classify import RECENCY, SentenceReading, Trigger, background_mask, cut_clause, non_event_in, read_sentence
 from .datelines import mask_datelines
 from .dates import announced_on, first_absolute_date
-from .entities import (DivisionHit, Mention, Subject, clause_window, find_divisions, people_named, resolve_subject,
+from .entities import (DivisionHit, Mention, Subject, anaphor_mentions, clause_window, find_divisions, people_named, resolve_subject,
                        seeded_mentions)
 from .headcount import Figure, find_figures, with_base
 from .location import find_location
@@ -342,6 +342,10 @@ def _candidates(article: _Article, sentence: Sentence, index: int, evidence: str
 
     figures = [f for f in find_figures(masked, ref) if f.role == "count"]
     figures = _fold_percentages(figures, article, sentence.start, ref)
+    if not explicit and not figures and not _points_back(masked, trigger.start):
+        # "The layoffs extend beyond ...", "if the layoffs were handled well ...": no name, no
+        # pronoun for one and no figure; the sentence talks about cuts, it reports none.
+        return []
     if _in_list_of_companies(masked, company, ref) and all(f.precision <= 1 for f in figures):
         # "tech giants like Microsoft, Twitter, Zoom and Spotify have cut tens of thousands of
         # jobs": a list sharing one vague figure sums up an industry; it is no cut of each.
@@ -380,6 +384,11 @@ def _candidates(article: _Article, sentence: Sentence, index: int, evidence: str
 
 
 _LIST_SIZE = 3
+
+
+def _points_back(masked: str, trigger_start: int) -> bool:
+    """The cut's subject is a pronoun or "the company" pointing at a company named before."""
+    return any(m.start < trigger_start for m in anaphor_mentions(masked))
 
 
 def _in_list_of_companies(masked: str, company: str, ref: Reference) -> bool:
