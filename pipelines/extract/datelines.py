@@ -14,7 +14,7 @@ import re
 # "(UPI) --", "(dpa):". What comes before it on the same line (a place in capitals, a date) is
 # part of the dateline when it is short.
 _CREDIT = re.compile(
-    r"(?m)^(?P<lead>[^\n]{0,80}?)\((?:[A-Z][\w.&' -]{0,30}?)\)\s*(?:-{1,2}|\u2014|\u2013|:)\s*"
+    r"(?m)^(?P<lead>[^\n]{0,80}?)\((?:[A-Z][\w.&' -]{0,30}?)\)\s*(?:-{1,2}|\u2014|\u2013|:)?\s*"
 )
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _DATELINE_LEAD = re.compile(

@@ -280,7 +280,12 @@ _CREDITED = re.compile(
     r"confirmed\s+to|said\s+to)\s+(?:the\s+)?$",
     re.I,
 )
-_REPORTS = re.compile(r"\s+(?:has\s+|had\s+|first\s+|also\s+)?report(?:ed|s)\b")
+_REPORTS = re.compile(r"\s+(?:has\s+|had\s+|first\s+|also\s+|earlier\s+)?(?:report(?:ed|s)|revealed|reveals)\b")
+
+
+def _is_news_outlet(company: str, ref: Reference) -> bool:
+    listed = ref.companies.get(company)
+    return listed is not None and (listed.industry or "").lower() in ("media", "news", "publishing")
 # "Unity, the maker of ...", "Block, which owns ...": a name with an appositive is a name.
 _APPOSITION = re.compile(r",\s+(?:the|a|an|which|whose|who|one|owner|maker|parent|operator)\b")
 _CUT_AT = re.compile(r"\b(?:layoffs|lay-offs|cuts|job\s+cuts|reductions|redundancies)\s+(?:at|from)\s+$", re.I)
@@ -306,7 +311,8 @@ def resolve_subject(masked: str, trigger_start: int, ref: Reference, accept_name
     seeded = seeded_mentions(masked, ref)
     # "Reuters reported the first round of layoffs as Unity ...": the outlet telling the news.
     seeded = [m for m in seeded
-              if not (_REPORTS.match(masked, m.end) and any(o.start > m.end and o.company != m.company for o in seeded))
+              if not (_REPORTS.match(masked, m.end)
+                      and (_is_news_outlet(m.company, ref) or any(o.start > m.end and o.company != m.company for o in seeded)))
               and not _CREDITED.search(masked, 0, m.start)]
     anaphors = [a for a in anaphor_mentions(masked) if not any(a.start < m.end and m.start < a.end for m in seeded)]
     taken = [(m.start, m.end) for m in seeded] + [(a.start, a.end) for a in anaphors]
