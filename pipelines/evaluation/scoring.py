@@ -27,14 +27,13 @@ from pipelines.settings import PROJECT_ROOT
 from .labels import Event, LabelledPage, NameFolder
 from .texts import read_page_text
 
-def _event_window_days() -> int:
-    """The warehouse's own window (dbt var `event_window_days`): reports of one cut join one event
-    when they fall this many days from its first report; the split count below uses the same rule."""
-    project = yaml.safe_load((PROJECT_ROOT / "dbt_project.yml").read_text(encoding="utf-8"))
-    return int(project["vars"]["event_window_days"])
+def _dbt_vars() -> dict:
+    return yaml.safe_load((PROJECT_ROOT / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
 
 
-EVENT_WINDOW_DAYS = _event_window_days()
+# The warehouse's own window (dbt var `event_window_days`): reports of one cut join one event when
+# they fall this many days from its first report; the split count below uses the same rule.
+EVENT_WINDOW_DAYS = int(_dbt_vars()["event_window_days"])
 
 
 @dataclass
@@ -176,12 +175,17 @@ class EvalReport:
 
 
 def _groups(events: list[Event]) -> int:
-    """How many warehouse events these reports make: per company and division, a new event each
-    time a report falls more than the window after the current event's first report."""
+    """How many warehouse events these reports make: per company and division (unlisted names
+    joined as int_division_keys joins them), a new event each time a report falls more than the
+    window after the current event's first report."""
     count = 0
     by_unit: dict[tuple, list[date]] = defaultdict(list)
+    keys = _grouping_keys({(event.company, event.division) for event in events if event.division})
     for event in events:
-        by_unit[(event.company, event.division)].append(event.announced_on or date.min)
+        if event.announced_on is None:
+            continue  # an undated report joins no event in the warehouse either
+        unit = keys.get((event.company, event.division), event.division)
+        by_unit[(event.company, unit)].append(event.announced_on)
     for dates in by_unit.values():
         dates.sort()
         first = None
@@ -190,6 +194,28 @@ def _groups(events: list[Event]) -> int:
                 count += 1
                 first = day
     return count
+
+
+def _grouping_keys(names: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """The warehouse's own joining rule (int_division_keys), computed with the same DuckDB
+    similarity function: a name joins a shorter one of its company that it extends ("X and Y")
+    or that differs only by a slip of spelling."""
+    if len(names) < 2:
+        return {}
+    import duckdb
+
+    threshold = float(_dbt_vars()["division_name_similarity"])
+    joined: dict[tuple[str, str], str] = {}
+    for company, name in names:
+        others = sorted((other for c, other in names if c == company and other != name), key=lambda o: (len(o), o))
+        for other in others:
+            if (len(other), other) >= (len(name), name):
+                continue
+            similar = duckdb.sql("select jaro_winkler_similarity($a, $b)", params={"a": name, "b": other}).fetchone()[0]
+            if similar >= threshold or name.startswith(other + " and "):
+                joined[(company, name)] = other
+                break
+    return joined
 
 
 def evaluate(pages: list[LabelledPage]) -> EvalReport:

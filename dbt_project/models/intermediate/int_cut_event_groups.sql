@@ -5,11 +5,15 @@
 -- the current event started, which a window function cannot see. The stable cut_id is assigned
 -- afterwards, from this grouping and the ids earlier builds gave (int_cut_id_history).
 with recursive mentions as (
+    -- Division names the seed does not list are grouped by int_division_keys' key, so outlets
+    -- that name one unit differently report one event.
     select
-        *,
-        headcount_low is not null and headcount_low = headcount_high as is_exact_figure
-    from {{ ref('int_cut_mentions_normalised') }}
-    where announced_on is not null
+        mentions.* replace (coalesce(division_keys.grouping_key, mentions.division_key) as division_key),
+        mentions.headcount_low is not null and mentions.headcount_low = mentions.headcount_high as is_exact_figure
+    from {{ ref('int_cut_mentions_normalised') }} as mentions
+    left join {{ ref('int_division_keys') }} as division_keys
+        on division_keys.company = mentions.company and division_keys.division_key = mentions.division_key
+    where mentions.announced_on is not null
 ),
 
 -- Each report with its place in its unit's walk, and a key that names the report without the
