@@ -125,7 +125,9 @@ _NON_EVENT = re.compile(
     # A cut told inside a lawsuit, a call-back or a survey is an old or hypothetical one.
     r"lawsuits?|sued|suing|class[\s-]action|severance\s+(?:pay|claims?)|arbitration|"
     r"call(?:ed|s|ing)?\s+back|bring(?:ing|s)?\s+back|brought\s+back|boomerang\w*|"
-    r"surveyed|survey\s+(?:of|by|found|shows|showed)|polled)\b",
+    r"surveyed|survey\s+(?:of|by|found|shows|showed)|polled|"
+    # A plan restated is the old plan, not a new cut.
+    r"reiterat\w+|reaffirm\w+)\b",
     re.I,
 )
 # Economy-wide projections ("would reduce GDP ... and eliminate 195,600 jobs") name no employer,

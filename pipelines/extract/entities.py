@@ -228,7 +228,21 @@ def people_named(text: str, ref: Reference) -> frozenset[str]:
         last = m.group("last")
         if last not in ref.entity_lookup and not is_common_word(last):
             names.add(last)
+    # "Bhushan Sethi ... Sethi emphasizes": a name first written after another name that is no
+    # word, place or company is a person's, first name known to the dictionary or not.
+    for m in _NAME_PAIR.finditer(text):
+        first, last = m.group("first"), m.group("last")
+        if (first.lower() in _NOT_NAMES or is_common_word(first) or is_place(first) or is_common_word(last)
+                or last in _COMPANY_WORDS or first in ref.entity_lookup or m.group(0) in ref.entity_lookup
+                or last in ref.entity_lookup):
+            continue
+        if re.search(rf"(?<![\w-]){re.escape(last)}\s+(?:said|says|told|tells|added|adds|noted|notes|wrote|writes|"
+                     rf"explained|explains|emphasi[sz]es|emphasi[sz]ed|argued|argues|believes|thinks)\b", text):
+            names.update((last, f"{first} {last}"))
     return frozenset(names)
+
+
+_NAME_PAIR = re.compile(r"(?<![\w.-])(?P<first>[A-Z][a-z]+)\s+(?P<last>[A-Z][a-z][\w'’-]+)\b")
 
 
 _COMPANY_WORDS = frozenset(
@@ -317,7 +331,7 @@ def resolve_subject(masked: str, trigger_start: int, ref: Reference, accept_name
     anaphors = [a for a in anaphor_mentions(masked) if not any(a.start < m.end and m.start < a.end for m in seeded)]
     taken = [(m.start, m.end) for m in seeded] + [(a.start, a.end) for a in anaphors]
     unseeded = [m for m in unseeded_mentions(masked, taken, people)
-                if not common_word(m.company)
+                if not common_word(m.company) and not _REPORTS.match(masked, m.end)
                 and (accept_name(m.company) or _ACTS.match(masked, m.end) or _CUT_AT.search(masked, 0, m.start))]
     candidates = sorted(seeded + unseeded + anaphors, key=lambda c: c.start)
 
@@ -565,7 +579,10 @@ def find_divisions(text: str, masked: str, trigger_start: int, company: str, ref
     t_end = trigger_end if trigger_end is not None else trigger_start
     for m in _FUNCTION_JOBS.finditer(masked):
         group = "name" if m.group("name") else "name2"
-        add_unknown(m.start(group), m.end(group), m.group(group))
+        name = m.group(group)
+        if re.fullmatch(r"(?i)research\s+and\s+development|r&d", name):
+            name = "R&D"  # one unit, however the article spells it
+        add_unknown(m.start(group), m.end(group), name.replace("-", " "))
     for m in _LOWER_UNIT.finditer(masked):
         words = m.group("name").replace("-", " ").split()
         if any(w in _GENERIC_UNIT_WORDS for w in words) or words[-1] in ("based", "wide", "time"):
