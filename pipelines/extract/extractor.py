@@ -228,14 +228,22 @@ def _unify_names(candidates: list[Candidate], title: str) -> list[Candidate]:
     one article are the same firm; keep the headline's form, else the
     shorter."""
     names = {c.company for c in candidates if not c.company_seeded}
+    listed = {c.company for c in candidates if c.company_seeded}
     mapping: dict[str, str] = {}
     for name in names:
+        # "Zurich to cut 440 jobs" over "Zurich Insurance plans to cut ...": a short form of a
+        # listed company the article names is that company.
+        longer = [n for n in listed if n.startswith(name + " ") or n.endswith(" " + name)]
+        if len(longer) == 1:
+            mapping[name] = longer[0]
+            continue
         related = [n for n in names if n == name or n.startswith(name + " ") or name.startswith(n + " ")]
         in_title = [n for n in related if n in title]
         mapping[name] = (min(in_title, key=len) if in_title else min(related, key=len))
     if not mapping:
         return candidates
-    return [replace(c, company=mapping.get(c.company, c.company)) for c in candidates]
+    return [replace(c, company=mapping.get(c.company, c.company), company_seeded=c.company_seeded or mapping.get(c.company) in listed)
+            for c in candidates]
 
 
 def _read(article: _Article, sentence: Sentence, index: int, evidence: str) -> list[Candidate]:
