@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from .dates import Period
 from .headcount import Figure
+from .parts import PartOf
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,9 @@ class Candidate:
     status: str = "announced"
     reasons: tuple[tuple[str, float], ...] = ()  # (category, weight) from this mention's sentence and neighbours
     location: str | None = None
+    announced_precision: str | None = None  # day | week | month | year, from dates.announcement
+    effective: Period | None = None  # the period the sentence says the cut takes effect in
+    part_of: PartOf | None = None  # the figure is a part of another ("including 400 at Twitch")
 
     @property
     def precision(self) -> int:

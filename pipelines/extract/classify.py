@@ -51,11 +51,13 @@ _CUT_VERB = re.compile(
 )
 # What a cut verb acts on when it is not staff.
 _OTHER_OBJECT = re.compile(
-    r"\s+(?:(?:its|their|the|our|some|back|down|on)\s+)*(?:[\w-]+\s+){0,3}?(?:prices?|rates?|production|output|forecasts?|"
+    r"\s+(?:(?:its|their|the|our|some|back|down|on)\s+)*(?:(?!\d[\d,.]*\s)[\w-]+\s+){0,3}?(?:prices?|rates?|production|output|forecasts?|"
     r"outlook|guidance|costs?|spending|expenses|budgets?|investments?|capex|emissions|stake|dividends?|targets?|"
     r"price\s+targets?|estimates?|ties|losses|fees|deliveries|orders|shifts|hours|pay|salaries|bonuses|wages|"
     r"benefits|perks|waste|inventory|contributions|raises|compensation|matching|spending|capacity|models|lineup|"
-    r"shipments|sales|stakes?|exposure|debt|emissions)\b",
+    r"shipments|sales|stakes?|exposure|debt|emissions)\b"
+    # "cutting 250 investment banking jobs", "cut 300 sales staff": the word names the jobs.
+    r"(?!(?:\s+(?!and\b|or\b)[\w-]+){0,2}?\s+(?:jobs|roles|positions|posts|staff|employees|workers|people)\b)",
     re.I,
 )
 

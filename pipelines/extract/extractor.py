@@ -13,13 +13,14 @@ from . import reason as reasons
 from .candidates import Candidate
 from .classify import RECENCY, SentenceReading, Trigger, background_mask, cut_clause, non_event_in, read_sentence
 from .datelines import mask_datelines
-from .dates import announced_on, first_absolute_date
+from .dates import DAY, Dated, announcement, effective_period, first_absolute_date
 from .entities import (DivisionHit, Mention, Subject, anaphor_mentions, clause_window, find_divisions, people_named, resolve_subject,
                        seeded_mentions)
 from .headcount import Figure, find_figures, with_base
 from .location import find_location
 from .merge import merge_candidates
 from .model import CutFact
+from .parts import read_parts
 from .reference import Reference, load_reference
 from .sentences import Sentence, split_sentences
 from .status import ANNOUNCED, COMPLETED, PLANNED, gives_horizon, sentence_status, tells_completion
@@ -63,7 +64,7 @@ class _Article:
     past_first: set[str] = field(default_factory=set)
     fresh: set[str] = field(default_factory=set)
     denied: set[str] = field(default_factory=set)
-    last_stated: date | None = None  # the latest date a cut sentence gave ("the same day")
+    last_stated: Dated | None = None  # the latest date a cut sentence gave ("the same day")
     people: frozenset[str] = frozenset()  # people the article names: never the company
     _words: frozenset[str] | None = None  # every word of the text as written, for is_common_word
     _bases: list[tuple[int, int]] | None = None  # (offset, workforce size)
@@ -290,13 +291,13 @@ def _read(article: _Article, sentence: Sentence, index: int, evidence: str) -> l
 _SAME_DAY = re.compile(r"\b(?:the\s+same\s+day|that\s+(?:same\s+)?day|the\s+same\s+afternoon|hours\s+later)\b", re.I)
 
 
-def _earlier_date(article: _Article, index: int, reach: int) -> date | None:
+def _earlier_date(article: _Article, index: int, reach: int) -> Dated | None:
     for back in range(1, reach + 1):
         if index - back < 0:
             break
         text = background_mask(article.sentences[index - back].text, article.published_on)
-        found, stated = announced_on(text, article.published_on)
-        if stated:
+        found = announcement(text, article.published_on)
+        if found.stated:
             return found
     return None
 
@@ -324,22 +325,26 @@ def _candidates(article: _Article, sentence: Sentence, index: int, evidence: str
     if index >= 0:
         article.last_cut_company = company
 
-    when, stated = announced_on(masked, article.published_on)
+    dated = announcement(masked, article.published_on)
+    when, stated, precision = dated.when, dated.stated, dated.precision
     same_day = bool(_SAME_DAY.search(masked))
     if not stated and index > 0 and (same_day or not explicit and article.sentence_subjects.get(index - 1) == company):
         # "On Thursday it was SAP's turn. The German software maker said
         # it would cut...": the date sits in the sentence before.
         earlier = article.last_stated if same_day and article.last_stated else _earlier_date(article, index, 1)
         if earlier is not None:
-            when, stated = earlier, True
+            when, stated, precision = earlier.when, True, earlier.precision
     if stated and when is not None:
-        article.last_stated = when
+        article.last_stated = Dated(when, True, precision)
     if when is None:
         when = article.fallback_date
+        precision = DAY if when is not None else None
+    # "will cut about 1,000 jobs in 2025": the period the cut takes effect in, kept apart.
+    effective = effective_period(masked, article.published_on)
     if when is not None and article.published_on is not None and when > article.published_on:
         # "will cut 7,800 jobs by the end of 2025" in a 2021 article: that is when the cut takes
         # effect; it was announced no later than the day it was published.
-        when = article.published_on
+        when, precision = article.published_on, DAY
     if company in article.past_first and company not in article.fresh and not stated and not RECENCY.search(masked):
         return []
     article.fresh.add(company)
@@ -365,10 +370,12 @@ def _candidates(article: _Article, sentence: Sentence, index: int, evidence: str
     reason_weights = tuple(_reason_weights(article, index, masked, company).items())
     location = find_location(clause)
 
-    pairs = _pair(divisions, figures, trigger.start)
+    # Figures given as parts of another ("9,000 jobs, including 400 at Twitch"): see parts.py.
+    parts = read_parts(masked, figures, ref, company, subject.start)
+    pairs = _pair(divisions, parts.for_pairing(bool(divisions)), trigger.start)
     shared = len(pairs) > 1 and len({id(f) for _, f in pairs if f is not None}) == 1 and pairs[0][1] is not None
     out = []
-    for hit, fig in pairs:
+    for hit, fig in parts.with_wholes(pairs):
         out.append(Candidate(
             company=company,
             company_seeded=company in ref.companies,
@@ -383,10 +390,13 @@ def _candidates(article: _Article, sentence: Sentence, index: int, evidence: str
             evidence=evidence,
             evidence_start=sentence.start,
             evidence_end=sentence.end,
-            share_key=(index, fig.start) if shared and fig is not None else None,
+            share_key=(index, fig.start) if shared and fig is not None and fig.start not in parts.wholes else None,
             status=status,
             reasons=reason_weights,
             location=location,
+            announced_precision=precision,
+            effective=effective,
+            part_of=parts.part_of(fig),
         ))
     return out
 

@@ -30,3 +30,14 @@ class CutFact:
     status: str = "announced"
     reason: str = "other"
     location: str | None = None
+    # How much of `announced_on` the article gave: day (a written date, a weekday, or the
+    # publication date standing in), week ("last week"), month ("in January") or year ("in 2023").
+    announced_precision: str | None = None
+    # The period the article says the cut takes effect in ("will cut 1,000 jobs in 2025"): its
+    # first day and its length (day, month, quarter, year). Never before the announcement's period.
+    effective_on: date | None = None
+    effective_precision: str | None = None
+    # A part of another fact of the same article ("about 400 Twitch jobs go as part of the
+    # round" beside Amazon's 9,000): the index of that whole in the list extract_cuts returns.
+    # Totals count the whole, not whole + part.
+    part_of_index: int | None = None
