@@ -85,6 +85,11 @@ _SCOPE_MARKER = re.compile(
     r"last\s+(?:January|February|March|April|May|June|July|August|September|October|November|December|spring|summer|fall|autumn|winter))\b",
     re.I,
 )
+_FUTURE_CUT = re.compile(
+    r"\b(?:will|would|plans?\s+to|planning\s+to|is\s+to|are\s+to|intends?\s+to|aims?\s+to)\s+(?:\w+\s+)?"
+    r"(?:cut|eliminate|lay\s+off|shed|slash|axe|reduce|trim)\b",
+    re.I,
+)
 # Words that start a trailing clause about something that happened before.
 _CONNECTOR = re.compile(
     r"\b(?:follow(?:s|ed|ing)?\b(?!\s+(?:on|suit|with|by|up|through)\b)|"
@@ -194,7 +199,10 @@ def background_mask(text: str, published_on: date | None, stale_days: int = STAL
     for start, end in segments:
         piece = text[start:end]
         weak = bool(_WEAK_SCOPE.search(piece)) and (strong or bool(_PERFECT.search(piece)))
-        flags.append(bool(_SCOPE_MARKER.search(piece)) or weak or _is_old(piece, published_on, stale_days))
+        # "will cut 3,000 jobs as part of a restructuring announced last month": the old date belongs
+        # to the restructuring; a cut still to come is not background.
+        old = _is_old(piece, published_on, stale_days) and not _FUTURE_CUT.search(piece)
+        flags.append(bool(_SCOPE_MARKER.search(piece)) or weak or old)
 
     # Leading "Since 2022," / "Last year," govern the clause after them; a
     # trailing ", so far" the clause before; "including ..." elaborates on it.

@@ -10,7 +10,16 @@ figure in another). Within one company:
   is unambiguous, and is otherwise a restatement or a part of them ("1,985 of
   them are in Washington"), never a second cut;
 - company-wide mentions with no unit named are one cut: later, smaller
-  figures are almost always breakdowns of the headline figure.
+  figures are almost always breakdowns of the headline figure;
+- a cut whose figure the article gives as a part of another ("including 400 at Twitch", "as part
+  of the round": parts.py) stays a cut of its own unit and is linked to its whole
+  (`part_of_index`): the whole figure from the same sentence, else the cut of the size the
+  sentence names ("of the 9,000"), else the company-wide cut, else a cut of a unit above it;
+  the whole's figure must be larger than the part's.
+
+Dates: a fact takes the announcement date (and its precision) of the mention that gives its
+figure, or of the first mention that states a date; and the effective period the finest of its
+mentions state (earliest on a tie), dropped when it starts before the announcement's period.
 """
 
 from __future__ import annotations
@@ -19,7 +28,7 @@ from dataclasses import replace
 
 from . import reason as reasons
 from .candidates import Candidate
-from .dates import quarter_of
+from .dates import PRECISIONS, Period, period_start, quarter_of
 from .model import CutFact
 from .reference import Reference
 from .status import more_advanced
@@ -59,12 +68,21 @@ def _figure_rank(c: Candidate) -> tuple:
     return (0 if f.derived else 1, f.precision, f.low or 0, c.sentence_index >= 0)
 
 
+def _part_and_whole(a: Candidate, b: Candidate) -> bool:
+    """One is the other's whole, stated in the same sentence."""
+    if a.sentence_index != b.sentence_index or a.figure is None or b.figure is None:
+        return False
+    return any(x.part_of is not None and x.part_of.whole_start == y.figure.start for x, y in ((a, b), (b, a)))
+
+
 def merge_candidates(candidates: list[Candidate], ref: Reference) -> list[CutFact]:
     by_company: dict[str, list[Candidate]] = {}
     for cand in candidates:
         by_company.setdefault(cand.company.lower(), []).append(cand)
 
     facts: list[CutFact] = []
+    # Per fact, the fact it is a part of (both by position in `facts`, before sorting).
+    wholes: dict[int, int] = {}
     share_ids: dict[tuple[int, int], int] = {}
     for group in by_company.values():
         company = group[0].company
@@ -74,7 +92,9 @@ def merge_candidates(candidates: list[Candidate], ref: Reference) -> list[CutFac
                 (cl for cl in unit_clusters
                  if any(_related(ref, company, cand, o) for o in cl) and all(cand.overlaps(o) for o in cl)
                  # units that split one stated figure stay apart
-                 and not any(o.share_key is not None and o.share_key == cand.share_key for o in cl)),
+                 and not any(o.share_key is not None and o.share_key == cand.share_key for o in cl)
+                 # nor does a part join its whole
+                 and not any(_part_and_whole(cand, o) for o in cl)),
                 None,
             )
             if home is None:
@@ -103,8 +123,13 @@ def merge_candidates(candidates: list[Candidate], ref: Reference) -> list[CutFac
             # else: a part of the unit cuts; nothing new
 
         clusters = unit_clusters + ([wide] if wide else [])
+        first = len(facts)
         for cluster in clusters:
             facts.append(_to_fact(cluster, ref, share_ids))
+        for i, cluster in enumerate(clusters):
+            whole = _whole_of(i, clusters, facts[first:], ref)
+            if whole is not None:
+                wholes[first + i] = first + whole
 
     # A group of one shares nothing.
     sizes: dict[int, int] = {}
@@ -113,8 +138,40 @@ def merge_candidates(candidates: list[Candidate], ref: Reference) -> list[CutFac
             sizes[fact.shared_headcount_group] = sizes.get(fact.shared_headcount_group, 0) + 1
     facts = [replace(f, shared_headcount_group=None) if f.shared_headcount_group and sizes[f.shared_headcount_group] < 2 else f
              for f in facts]
-    facts.sort(key=lambda f: (f.evidence_start, f.company, f.division or ""))
-    return facts
+    order = sorted(range(len(facts)), key=lambda i: (facts[i].evidence_start, facts[i].company, facts[i].division or ""))
+    position = {old: new for new, old in enumerate(order)}
+    return [replace(facts[i], part_of_index=position[wholes[i]]) if i in wholes else facts[i] for i in order]
+
+
+def _figure_overlaps(figure, low: int | None, high: int | None) -> bool:
+    return low is not None and high is not None and figure.low <= high and low <= figure.high
+
+
+def _whole_of(i: int, clusters: list[list[Candidate]], facts: list[CutFact], ref: Reference) -> int | None:
+    """The cluster (by position) whose cut cluster `i` is a part of, or None. See the docstring."""
+    fact = facts[i]
+    if fact.headcount_high is None:
+        return None
+    # The mentions that give the cut's figure as a part of something.
+    linked = [c for c in clusters[i] if c.part_of is not None and c.figure is not None and c.figure.low is not None
+              and _figure_overlaps(c.figure, fact.headcount_low, fact.headcount_high)]
+    larger = [j for j, other in enumerate(facts)
+              if j != i and other.headcount_high is not None and other.headcount_high > fact.headcount_high]
+    ancestors = ref.ancestors(fact.company, fact.division) if fact.division else []
+    ancestors = ancestors or (fact.division_path or "").split(" > ")[:-1]
+    for cand in sorted(linked, key=lambda c: (c.sentence_index < 0, c.sentence_index)):
+        link = cand.part_of
+        if link.whole_start is not None:
+            found = [j for j in larger if any(o.sentence_index == cand.sentence_index and o.figure is not None
+                                              and o.figure.start == link.whole_start for o in clusters[j])]
+        elif link.whole_value is not None:
+            found = [j for j in larger if facts[j].headcount_low <= link.whole_value <= facts[j].headcount_high]
+        else:
+            found = [j for j in larger if facts[j].division is None or facts[j].division in ancestors]
+        if found:
+            # The company-wide cut first, then the nearest unit above.
+            return min(found, key=lambda j: (facts[j].division is not None, -len(facts[j].division_path or "")))
+    return None
 
 
 def _unstated(cluster: list[Candidate]) -> bool:
@@ -158,9 +215,11 @@ def _to_fact(cluster: list[Candidate], ref: Reference, share_ids: dict[tuple[int
         primary = unit_source or min(cluster, key=lambda c: (c.sentence_index < 0, c.sentence_index))
 
     dated = [c for c in cluster if c.date_stated and c.announced_on is not None]
-    announced = primary.announced_on
+    date_source = primary
     if not primary.date_stated and dated:
-        announced = min(dated, key=lambda c: (c.sentence_index < 0, c.sentence_index)).announced_on
+        date_source = min(dated, key=lambda c: (c.sentence_index < 0, c.sentence_index))
+    announced = date_source.announced_on
+    effective = _effective(cluster, announced)
 
     pct = figure.pct if figure else None
     if pct is None:
@@ -188,7 +247,19 @@ def _to_fact(cluster: list[Candidate], ref: Reference, share_ids: dict[tuple[int
         status=_status(cluster),
         reason=_reason(cluster),
         location=_location(cluster, primary),
+        announced_precision=date_source.announced_precision if announced is not None else None,
+        effective_on=effective.start if effective else None,
+        effective_precision=effective.precision if effective else None,
     )
+
+
+def _effective(cluster: list[Candidate], announced) -> Period | None:
+    """The finest effective period the mentions state (the earliest on a tie) that does not start
+    before the announcement's period: "effective January 15" in a March article is past."""
+    order = {p: i for i, p in enumerate(PRECISIONS)}
+    stated = sorted({c.effective for c in cluster if c.effective is not None},
+                    key=lambda p: (order[p.precision], p.start))
+    return next((p for p in stated if announced is None or p.start >= period_start(announced, p.precision)), None)
 
 
 def _status(cluster: list[Candidate]) -> str:
