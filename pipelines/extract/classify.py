@@ -38,7 +38,10 @@ _SELF_TRIGGER = re.compile(
     r"(?:were|was|be|been|being|are|is)\s+let\s+go|(?:let|lets|letting)\s+go\s+of|"
     r"(?:dismiss\w*|eliminat\w+|disband\w*|lay(?:s|ing)?\s+off|laid\s+off|ax(?:e|es|ed|ing)|gut(?:s|ted|ting)?)\s+"
     r"(?:the|its|their|an?\s+entire|the\s+entire)\s+(?:[\w-]+\s+){0,3}?(?:team|group|unit|department|staff|division)|"
-    r"(?<![$€£\d.,])\d[\d,.]*(?:\s?(?:million|thousand|k))?\s+(?:job\s+)?(?:cuts|reductions|eliminations))\b",
+    r"(?<![$€£\d.,])\d[\d,.]*(?:\s?(?:million|thousand|k))?\s+"
+    r"(?:(?!percent\b|per\b|billion\b|million\b|dollars?\b|euros?\b|pounds?\b)[a-z][a-z-]+\s+)?"  # "19,000 involuntary cuts"
+    r"(?:job\s+)?(?:cuts|reductions|eliminations)|"
+    r"(?:workforce|headcount|staff)\s+(?:will|would|is\s+(?:set|expected)\s+to|to)\s+(?:shrink|fall|drop|decline)\s+by)\b",
     re.I,
 )
 # Verbs that need a workforce noun nearby to mean a job cut.

@@ -64,8 +64,12 @@ _CUE_AFTER = re.compile(
     r"(?:are|were|is|was)\s+(?:among|included\s+in))\s+",
     re.I,
 )
-# "N of the M", "N out of the M": M is the whole, named back.
-_OF_THE = re.compile(rf"\s*(?:out\s+of|of)\s+{_DETERMINER_BACK}\s+(?:\w+\s+)?(?P<back>{NUMBER})", re.I)
+# "N of the M", "N (jobs) out of the M": M is the whole, named back.
+_OF_THE = re.compile(
+    r"\s*(?:(?:jobs?|roles?|positions?|posts|employees|workers|staff|people|layoffs?|cuts|redundancies)\s+)?"
+    rf"(?:out\s+of|of)\s+{_DETERMINER_BACK}\s+(?:\w+\s+)?(?P<back>{NUMBER})",
+    re.I,
+)
 # What a whole after "part of" may start with: a determiner, its own company's possessive, or a
 # size word. "as part of the industry's 200,000 job losses" is no whole of this company's.
 _OWNER = re.compile(r"(?P<owner>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2})'s\s+")
@@ -203,11 +207,13 @@ def _link_after(text: str, figures: list[Figure], i: int, company: str, ref: Ref
 
 
 def _link_named_back(text: str, figures: list[Figure], i: int) -> PartOf | None:
-    """"400 of the 9,000 jobs" (the whole inside the part's own figure, or just after it)."""
+    """"400 of the 9,000 jobs" (the whole inside the part's own figure, as its base) or "1,200 jobs
+    out of the 8,000" (just after it)."""
     fig = figures[i]
-    inside = re.search(rf"\b(?:out\s+of|of)\s+{_DETERMINER_BACK}\s+(?:\w+\s+)?(?P<back>{NUMBER})", fig.text, re.I)
-    if inside is not None and fig.base is not None:
-        return _named_back(inside.group("back"), figures, None)
+    if fig.base is not None:
+        inside = _OF_THE.search(text, fig.start, fig.end)
+        if inside is not None:
+            return _named_back(inside.group("back"), figures, None)
     after = _OF_THE.match(text, fig.end)
     if after is not None:
         return _named_back(after.group("back"), figures, after.start("back"))
