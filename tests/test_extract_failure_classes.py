@@ -277,8 +277,6 @@ def test_ambiguous_short_name_is_the_company_in_company_context():
     assert companies(found) == ["American Airlines"]
 
 
-@pytest.mark.xfail(strict=True, reason="class 8: the headline's short name 'Zurich' (also a city) becomes a second "
-                                       "company next to 'Zurich Insurance' in the body")
 def test_short_name_in_the_headline_is_the_company_named_in_full_in_the_body():
     found = facts("Zurich Insurance will cut 440 jobs at its UK general insurance business.",
                   title="Zurich to cut 440 jobs in British general insurance business",

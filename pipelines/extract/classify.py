@@ -30,12 +30,12 @@ _WORKFORCE_RE = re.compile(WORKFORCE_NOUN, re.I)
 
 # Phrases that are a workforce cut by themselves.
 _SELF_TRIGGER = re.compile(
-    r"\b(?=[ljrwhspctebaigdLJRWHSPCTEBAIGD\d])(?:lay(?:s|ing)?[\s-]+off|laid[\s-]+off|layoffs?|lay-offs?|job\s+cuts?|job\s+losses|redundanc(?:y|ies)|"
+    r"\b(?=[ljrwhspctebaigdfLJRWHSPCTEBAIGDF\d])(?:lay(?:s|ing)?[\s-]+off|laid[\s-]+off|layoffs?|lay-offs?|job\s+cuts?|job\s+losses|redundanc(?:y|ies)|"
     r"reductions?\s+in\s+(?:force|workforce|headcount|staff)|RIFs?|workforce\s+reductions?|headcount\s+reductions?|"
     r"staff(?:ing)?\s+cuts|job\s+reductions|job\s+eliminations|(?:role|position)\s+eliminations|"
     r"(?:cut|cuts|cutting|trim|trims|trimmed|trimming|reduce|reduces|reduced|reducing|shrink|shrinks|shrinking|shrank|slash|slashed|slashing)\s+"
     r"(?:its|their|the\s+company's|our)\s+(?:\w+\s+)?(?:workforce|headcount|staff)|"
-    r"(?:were|was|be|been|being|are|is)\s+let\s+go|(?:let|lets|letting)\s+go\s+of|"
+    r"(?:were|was|be|been|being|are|is)\s+let\s+go|(?:let|lets|letting)\s+go\s+of|furlough(?:s|ed|ing)?|"
     r"(?:dismiss\w*|eliminat\w+|disband\w*|lay(?:s|ing)?\s+off|laid\s+off|ax(?:e|es|ed|ing)|gut(?:s|ted|ting)?)\s+"
     r"(?:the|its|their|an?\s+entire|the\s+entire)\s+(?:[\w-]+\s+){0,3}?(?:team|group|unit|department|staff|division)|"
     r"(?<![$€£\d.,])\d[\d,.]*(?:\s?(?:million|thousand|k))?\s+"
@@ -89,7 +89,8 @@ _SCOPE_MARKER = re.compile(
     re.I,
 )
 _FUTURE_CUT = re.compile(
-    r"\b(?:will|would|plans?\s+to|planning\s+to|is\s+to|are\s+to|intends?\s+to|aims?\s+to)\s+(?:\w+\s+)?"
+    # not "would": "said in January that it would cut" is reported speech about the past
+    r"\b(?:will|plans?\s+to|planning\s+to|is\s+to|are\s+to|intends?\s+to|aims?\s+to)\s+(?:\w+\s+)?"
     r"(?:cut|eliminate|lay\s+off|shed|slash|axe|reduce|trim)\b",
     re.I,
 )

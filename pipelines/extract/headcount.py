@@ -271,6 +271,8 @@ def _count_figure(sentence: str, m: re.Match, ref: Reference) -> Figure | None:
         return None
     if not raw[0].isdigit() and value < 2:
         return None  # "one of the teams"
+    if value < 10 and re.match(r"\s+of\s+(?:the|its|their)\b", sentence[m.end():]):
+        return None  # "two of the UK's largest asset managers" counts companies, not people
     prefix = sentence[: m.start()]
     cap = _CAP_WORD_BEFORE.search(prefix[-25:])
     if cap and cap.group(1).lower() not in ref.approximations and len(prefix.rstrip()) > len(cap.group(1)):

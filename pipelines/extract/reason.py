@@ -22,7 +22,7 @@ Cues, by category:
 - market conditions: weak, slowing or falling demand, sales, revenue, orders or volumes;
   "economy"/"economic", "slowdown", "downturn", "slump in", "recession", "uncertainty",
   "interest rates", "inflation", "tariffs", "market conditions", "housing market", customers
-  tightening budgets, "do more with less";
+  tightening budgets, "do more with less"; a pandemic or travel far below normal;
 - performance-based: "low performers", "underperforming", performance reviews, management or
   expectations, not meeting expectations, "rated poorly".
 
@@ -112,7 +112,10 @@ _CUES: dict[str, re.Pattern] = {
         r"\b(?:demand|sales|revenue|orders|volumes?|deliveries)\s+(?:\w+\s+){0,4}?(?:weaken\w*|slow\w*|fell|fall(?:s|ing)?|declin\w+|drop\w*|soften\w*|shrank|shrink\w*)\b|"
         r"\bslump\s+in\b|\becon(?:omy|omic|omies)\b|\bmacroeconomic\b|\bslowdown\b|\bdownturns?\b|\brecession\b|"
         r"\buncertainty\b|\buncertain\s+(?:economy|environment|outlook|times|market)\b|\binterest\s+rates\b|\binflation\b|\btariffs?\b|\bmarket\s+conditions\b|\bhousing\s+market\b|"
-        r"\btighten\w*\s+(?:their\s+)?budgets\b|\bdo\s+more\s+with\s+less\b",
+        r"\btighten\w*\s+(?:their\s+)?budgets\b|\bdo\s+more\s+with\s+less\b|"
+        # demand that a pandemic took away (Challenger counted these apart in 2020; here they are
+        # market conditions)
+        r"\b(?:pandemic|coronavirus|covid(?:-19)?)\b|\b(?:travel|traffic|passenger\s+numbers)\s+(?:\w+\s+){0,3}?(?:below|down|collapsed?)\b",
         re.I,
     ),
 }
