@@ -30,12 +30,14 @@ _WORKFORCE_RE = re.compile(WORKFORCE_NOUN, re.I)
 
 # Phrases that are a workforce cut by themselves.
 _SELF_TRIGGER = re.compile(
-    r"\b(?=[ljrwhspctebaigdfLJRWHSPCTEBAIGDF\d])(?:lay(?:s|ing)?[\s-]+off|laid[\s-]+off|layoffs?|lay-offs?|job\s+cuts?|job\s+losses|redundanc(?:y|ies)|"
+    r"\b(?=[ljrwhspctebaigdfvLJRWHSPCTEBAIGDFV\d])(?:lay(?:s|ing)?[\s-]+off|laid[\s-]+off|layoffs?|lay-offs?|job\s+cuts?|job\s+losses|redundanc(?:y|ies)|"
     r"reductions?\s+in\s+(?:force|workforce|headcount|staff)|RIFs?|workforce\s+reductions?|headcount\s+reductions?|"
     r"staff(?:ing)?\s+cuts|job\s+reductions|job\s+eliminations|(?:role|position)\s+eliminations|"
     r"(?:cut|cuts|cutting|trim|trims|trimmed|trimming|reduce|reduces|reduced|reducing|shrink|shrinks|shrinking|shrank|slash|slashed|slashing)\s+"
     r"(?:its|their|the\s+company's|our)\s+(?:\w+\s+)?(?:workforce|headcount|staff)|"
     r"(?:were|was|be|been|being|are|is)\s+let\s+go|(?:let|lets|letting)\s+go\s+of|furlough(?:s|ed|ing)?|"
+    # Programmes that cut staff by asking them to go: counted like any cut.
+    r"(?:early|voluntary)\s+(?:retirement|redundanc(?:y|ies)|separation|departure|exit)s?(?:\s+(?:program(?:me)?|scheme|plan|offer))?|"
     r"(?:dismiss\w*|eliminat\w+|disband\w*|lay(?:s|ing)?\s+off|laid\s+off|ax(?:e|es|ed|ing)|gut(?:s|ted|ting)?)\s+"
     r"(?:the|its|their|an?\s+entire|the\s+entire)\s+(?:[\w-]+\s+){0,3}?(?:team|group|unit|department|staff|division)|"
     r"(?<![$€£\d.,])\d[\d,.]*(?:\s?(?:million|thousand|k))?\s+"
