@@ -36,6 +36,8 @@ _SELF_TRIGGER = re.compile(
     r"(?:cut|cuts|cutting|trim|trims|trimmed|trimming|reduce|reduces|reduced|reducing|shrink|shrinks|shrinking|shrank|slash|slashed|slashing)\s+"
     r"(?:its|their|the\s+company's|our)\s+(?:\w+\s+)?(?:workforce|headcount|staff)|"
     r"(?:were|was|be|been|being|are|is)\s+let\s+go|(?:let|lets|letting)\s+go\s+of|furlough(?:s|ed|ing)?|"
+    # "around 750 jobs are at risk" (British usage for a proposed cut)
+    r"(?:jobs|posts|roles|positions)\s+(?:(?:are|were|is|was|could\s+be|will\s+be|now|put)\s+)?at\s+risk|"
     # Programmes that cut staff by asking them to go: counted like any cut.
     r"(?:early|voluntary)\s+(?:retirement|redundanc(?:y|ies)|separation|departure|exit)s?(?:\s+(?:program(?:me)?|scheme|plan|offer))?|"
     r"(?:dismiss\w*|eliminat\w+|disband\w*|lay(?:s|ing)?\s+off|laid\s+off|ax(?:e|es|ed|ing)|gut(?:s|ted|ting)?)\s+"

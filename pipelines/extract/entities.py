@@ -264,6 +264,20 @@ _TITLE_BEFORE = re.compile(
 )
 
 
+def opening_company(sentence: str, people: frozenset[str], accept_name, common_word) -> str | None:
+    """An unlisted company that opens the sentence as its subject ("Leicestershire County Council
+    has ...", "Archiact, the VR developer, said ..."), or None."""
+    found = unseeded_mentions(sentence[:120], [], people)
+    if not found:
+        return None
+    first = found[0]
+    if sentence[: first.start].strip(" \"'") or common_word(first.company):
+        return None
+    if _ACTS.match(sentence, first.end) or _APPOSITION.match(sentence, first.end):
+        return first.company
+    return None
+
+
 def anaphor_mentions(text: str) -> list[Mention]:
     return [Mention(m.start(), m.end(), None, anaphor=m.group(0).lower()) for m in _ANAPHOR.finditer(text)]
 
