@@ -360,7 +360,6 @@ def test_cut_taking_effect_after_publication_is_kept():
     assert fact.quarter == "2020-Q3"
 
 
-@pytest.mark.xfail(strict=True, reason="g077: a figure whose noun is a pronoun ('1,941 of them') is lost")
 def test_figure_counted_with_of_them_is_kept():
     fact = only_fact("Delta Air Lines told its pilots that it will lay off 1,941 of them.", published_on=date(2020, 8, 25))
     assert headcount(fact) == (1941, 1941)

@@ -311,6 +311,11 @@ def _count_figure(sentence: str, m: re.Match, ref: Reference) -> Figure | None:
             return Figure(start, m.end(), low, high, sentence[start : m.end()].strip(), precision=precision)
         return Figure(start, m.end(), value, value, sentence[start : m.end()].strip(), precision=4, role="base")
 
+    # "lay off 1,941 of them": the people were named before the number.
+    if re.match(r"\s+of\s+(?:them|those|these|whom)\b", sentence[m.end():]) and _CUT_VERB_BEFORE.search(sentence[:start][-60:]):
+        low, high, precision = apply_qualifier(value, qualifier, ref)
+        return Figure(start, m.end(), low, high, sentence[start : m.end()].strip(), precision=precision)
+
     # No noun: accept only right after a cut verb, and only if what follows
     # does not make it something else (a share, a year, a price).
     if is_year(raw) or _NOT_A_COUNT_AFTER.match(sentence, m.end()) or not _BARE_END.match(sentence, m.end()):
