@@ -224,8 +224,6 @@ def test_unit_named_in_plain_words_is_found(text, company, unit_words):
     assert fact.division is not None and unit_words in fact.division.lower()
 
 
-@pytest.mark.xfail(strict=True, reason="class 7: units named in plain words without 'its ... unit' "
-                                       "('product development in Europe', 'the government sales team') are not found")
 @pytest.mark.parametrize(
     ("text", "unit_words"),
     [

@@ -427,6 +427,23 @@ _LOWER_UNIT = re.compile(
     r"(?P<unit>division|unit|team|organization|organisation|department|group|staff|business|operations?|"
     r"company|bank|workforce|arm|segment)s?\b"
 )
+# "200 jobs in product development", "300 jobs in the government sales team": the function where
+# the jobs are, named right after them. Only names ending in a business function count (a place,
+# "in October" or "in total" do not).
+_JOBS_IN_FUNCTION = re.compile(
+    r"\b(?:jobs|positions|roles|posts|staff|employees|workers|people)\s+in\s+"
+    r"(?:the\s+)?(?P<name>[a-z][a-z-]+(?:\s+(?:and\s+)?[a-z][a-z-]+){0,2}?)"
+    r"(?:\s+(?:team|unit|division|department|business|group|arm|function|organi[sz]ation)s?)?"
+    # not the first of a list ("in leveraged finance, loan syndications and sales")
+    r"(?=\s+(?:in|at|across|as|by|over)\b|,(?!\s+[a-z]+\s+[a-z]+(?:,|\s+and\b))|[.;]|$)"
+)
+_FUNCTION_HEADS = frozenset(
+    """
+    development engineering sales marketing manufacturing research finance accounting support service services
+    recruiting recruitment design production logistics compliance legal trading banking lending advertising
+    editorial newsroom procurement consulting retail wholesale underwriting claims
+    """.split()
+)
 # "350 R&D jobs", "250 investment banking jobs": a function named between the figure and the jobs.
 _FUNCTION_JOBS = re.compile(
     r"\d[\d,.]*\s+(?:\w+\s+)?(?P<name>R&D|research\s+and\s+development|investment[\s-]banking|retail[\s-]banking)\s+"
@@ -597,6 +614,10 @@ def find_divisions(text: str, masked: str, trigger_start: int, company: str, ref
         if re.fullmatch(r"(?i)research\s+and\s+development|r&d", name):
             name = "R&D"  # one unit, however the article spells it
         add_unknown(m.start(group), m.end(group), name.replace("-", " "))
+    for m in _JOBS_IN_FUNCTION.finditer(masked):
+        words = m.group("name").split()
+        if words[-1].lower() in _FUNCTION_HEADS and not any(w in _GENERIC_UNIT_WORDS for w in words):
+            add_unknown(m.start("name"), m.end("name"), m.group("name"))
     for m in _LOWER_UNIT.finditer(masked):
         words = m.group("name").replace("-", " ").split()
         if any(w in _GENERIC_UNIT_WORDS for w in words) or words[-1] in ("based", "wide", "time"):
