@@ -236,8 +236,6 @@ def test_unit_named_in_plain_words_without_a_unit_word_is_found(text, unit_words
     assert fact.division is not None and unit_words in fact.division.lower()
 
 
-@pytest.mark.xfail(strict=True, reason="class 7: two plain-words units with their own figures in one sentence "
-                                       "give one fact instead of two")
 def test_two_units_with_their_own_figures_in_one_sentence_are_two_facts():
     found = facts("Deutsche Bank will cut 250 jobs in its investment banking division "
                   "and 100 jobs in its asset management unit.")

@@ -437,6 +437,8 @@ _JOBS_IN_FUNCTION = re.compile(
     # not the first of a list ("in leveraged finance, loan syndications and sales")
     r"(?=\s+(?:in|at|across|as|by|over)\b|,(?!\s+[a-z]+\s+[a-z]+(?:,|\s+and\b))|[.;]|$)"
 )
+# "... and 100 jobs in its asset management unit": a unit with its own count, however far from the verb.
+_COUNT_IN_BEFORE = re.compile(r"\d[\d,]*\s+(?:[\w-]+\s+)?(?:jobs|positions|roles|posts|staff|employees|workers|people)\s+(?:in|at|from)\s+$")
 _FUNCTION_HEADS = frozenset(
     """
     development engineering sales marketing manufacturing research finance accounting support service services
@@ -620,7 +622,10 @@ def find_divisions(text: str, masked: str, trigger_start: int, company: str, ref
             add_unknown(m.start("name"), m.end("name"), m.group("name"))
     for m in _LOWER_UNIT.finditer(masked):
         words = m.group("name").replace("-", " ").split()
-        if any(w in _GENERIC_UNIT_WORDS for w in words) or words[-1] in ("based", "wide", "time"):
+        # "its senior management team", "its global staff" say which staff; "its asset management
+        # unit" names one (a generic word may end a name, not start it).
+        generic = any(w in _GENERIC_UNIT_WORDS for w in words[:-1]) or (len(words) == 1 and words[0] in _GENERIC_UNIT_WORDS)
+        if generic or words[-1] in ("based", "wide", "time"):
             continue  # "its office-based workforce", "its company-wide staff": which staff, not a unit
         place = m.group("place")
         if place and place not in ("U.S.", "U.K.", "US", "UK", "EU") and not is_place(place):
@@ -628,7 +633,8 @@ def find_divisions(text: str, masked: str, trigger_start: int, company: str, ref
         # A lower-case unit only counts right beside the cut ("reduced its
         # customer support staff"); elsewhere it is usually someone's title
         # ("the head of its entertainment business said").
-        if m.start() - t_end > _LOWER_UNIT_REACH or trigger_start - m.end() > _LOWER_UNIT_REACH:
+        counted_here = _COUNT_IN_BEFORE.search(masked[max(0, m.start() - 45) : m.start()])
+        if (m.start() - t_end > _LOWER_UNIT_REACH or trigger_start - m.end() > _LOWER_UNIT_REACH) and not counted_here:
             continue
         # "its investment bank" is the bank's investment banking unit.
         suffix = " banking" if m.group("unit").lower() == "bank" else ""
