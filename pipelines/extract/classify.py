@@ -256,12 +256,12 @@ def find_triggers(text: str) -> list[Trigger]:
     """Spans where `text` speaks of cutting staff."""
     found = [Trigger(m.start(), m.end()) for m in _SELF_TRIGGER.finditer(text) if not _is_adjective(text, m)]
     nouns = [(m.start(), m.end()) for m in _WORKFORCE_RE.finditer(text)]
-    if nouns:
-        for m in _CUT_VERB.finditer(text):
-            if _OTHER_OBJECT.match(text, m.end()):
-                continue
-            if any(_near(m.start(), m.end(), s, e, text) for s, e in nouns) or _VERB_COUNT.match(text, m.end()):
-                found.append(Trigger(m.start(), m.end()))
+    for m in _CUT_VERB.finditer(text):
+        if _OTHER_OBJECT.match(text, m.end()):
+            continue
+        # "Unity alone is cutting 1,800.": a bare count after the verb, its noun in another clause
+        if any(_near(m.start(), m.end(), s, e, text) for s, e in nouns) or _VERB_COUNT.match(text, m.end()):
+            found.append(Trigger(m.start(), m.end()))
     found.sort(key=lambda t: t.start)
     return found
 
@@ -282,7 +282,7 @@ _PASSIVE_GAP = re.compile(
 # A cut verb with a bare count after it: "and PayPal said it would cut 2,500."
 _VERB_COUNT = re.compile(
     r"\s+(?:(?:about|around|roughly|nearly|some|more\s+than|up\s+to|another|an\s+additional|a\s+further)\s+)?"
-    r"\d[\d,.]*(?:\s?(?:million|thousand|k))?\s*(?:[,.;]|$|\s+(?:in|at|on|from|across|this|last|over|during|"
+    r"\d(?:[\d,.]*\d)?(?!\d)(?:\s?(?:million|thousand|k))?\s*(?:[,.;](?=\s|$)|$|\s+(?:in|at|on|from|across|this|last|over|during|"
     r"worldwide|globally|more|people)\b)",
     re.I,
 )
