@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, replace
 
 from .classify import AS_CONJUNCTION
-from .lexicon import is_common_word, is_first_name, is_place
+from .lexicon import is_common_word, is_english_word, is_first_name, is_place
 from .reference import Reference
 
 # Capitalised words that open sentences, name people's roles, places, media or
@@ -273,6 +273,8 @@ def opening_company(sentence: str, people: frozenset[str], accept_name, common_w
     first = found[0]
     if sentence[: first.start].strip(" \"'") or common_word(first.company):
         return None
+    if " " not in first.company and is_english_word(first.company):
+        return None  # "Restructuring will ...": a word, whatever its frequency
     if _ACTS.match(sentence, first.end) or _APPOSITION.match(sentence, first.end):
         return first.company
     return None
@@ -304,11 +306,18 @@ _ACTS = re.compile(
 _ACTS_ANY_CASE = re.compile(_ACTS.pattern, re.I)
 # "according to a memo reviewed by Business Insider": whoever saw or told the news.
 _CREDITED = re.compile(
-    r"\b(?:according\s+to|reviewed\s+by|reported\s+by|seen\s+by|obtained\s+by|cited\s+by|told|via|"
+    r"\b(?:according\s+to|per|reviewed\s+by|reported\s+by|seen\s+by|obtained\s+by|cited\s+by|told|via|"
     r"confirmed\s+to|said\s+to)\s+(?:the\s+)?$",
     re.I,
 )
 _REPORTS = re.compile(r"\s+(?:has\s+|had\s+|first\s+|also\s+|earlier\s+)?(?:report(?:ed|s)|revealed|reveals)\b")
+
+
+def credits_the_news(text: str, mention: Mention, ref: Reference) -> bool:
+    """The mention is the outlet a story is credited to ("Reuters reported", "according to the
+    Associated Press"), not a company the sentence is about."""
+    return bool(_CREDITED.search(text, 0, mention.start)) or (
+        bool(_REPORTS.match(text, mention.end)) and _is_news_outlet(mention.company, ref))
 
 
 def _is_news_outlet(company: str, ref: Reference) -> bool:

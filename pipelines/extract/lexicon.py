@@ -54,6 +54,13 @@ def _detector():
     return gender.Detector(case_sensitive=False)
 
 
+def is_english_word(word: str) -> bool:
+    """In the word list at all, however rare ("restructuring", "redfin")."""
+    lower = word.lower()
+    words = _common_words()
+    return lower in words or (lower.endswith("s") and lower[:-1] in words)
+
+
 @lru_cache(maxsize=65536)
 def is_first_name(word: str) -> bool:
     if not word or not word[:1].isupper() or not word.isalpha():
