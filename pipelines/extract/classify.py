@@ -53,7 +53,7 @@ _CUT_VERB = re.compile(
     r"\b(?:cut(?:s|ting)?|eliminat(?:e|es|ed|ing)|slash(?:es|ed|ing)?|shed(?:s|ding)?|ax(?:e|es|ed|ing)|"
     r"trim(?:s|med|ming)?|reduc(?:e|es|ed|ing)|remov(?:e|es|ed|ing)|sack(?:s|ed|ing)?|fir(?:es|ed|ing)|"
     r"let\s+go|lets\s+go|letting\s+go|dismiss(?:es|ed|ing)?|downsiz(?:e|es|ed|ing)|lose|loses|losing|lost|reductions?|"
-    r"cuts|eliminations?)\b",
+    r"cuts|eliminations?|(?:get|gets|getting|got)\s+rid\s+of)\b",
     re.I,
 )
 # What a cut verb acts on when it is not staff.

@@ -101,7 +101,8 @@ _HIRE_BEFORE = re.compile(
 # A bare number right after a cut verb counts people ("laid off 200 on Monday").
 _CUT_VERB_BEFORE = re.compile(
     r"\b(?:lay(?:s|ing)?\s+off|laid\s+off|cut(?:s|ting)?|eliminat(?:e|es|ed|ing)|shed(?:s|ding)?|ax(?:e|es|ed|ing)?|"
-    r"slash(?:es|ed|ing)?|trim(?:s|med|ming)?|affect(?:s|ed|ing)?|impact(?:s|ed|ing)?|totall?ing|dismiss(?:es|ed|ing)?)"
+    r"slash(?:es|ed|ing)?|trim(?:s|med|ming)?|affect(?:s|ed|ing)?|impact(?:s|ed|ing)?|totall?ing|dismiss(?:es|ed|ing)?|"
+    r"(?:get|gets|getting|got)\s+rid\s+of)"
     r"\s+(?:(?:another|an\s+additional|a\s+further)\s+)?(?:\w+(?:\s+\w+)?\s+)?$|"
     # "cut its workforce by 11,000", "reduce headcount by about 2,000"
     r"\b(?:cut(?:s|ting)?|reduc(?:e|es|ed|ing)|shrink(?:s|ing)?|shrank|trim(?:s|med|ming)?|slash(?:es|ed|ing)?)\s+"
