@@ -95,7 +95,7 @@ _SCOPE_MARKER = re.compile(
 _FUTURE_CUT = re.compile(
     # not "would": "said in January that it would cut" is reported speech about the past
     r"\b(?:will|plans?\s+to|planning\s+to|is\s+to|are\s+to|intends?\s+to|aims?\s+to)\s+(?:\w+\s+)?"
-    r"(?:cut|eliminate|lay\s+off|shed|slash|axe|reduce|trim)\b",
+    r"(?:cut|eliminate|lay\s+off|shed|slash|axe|reduce|trim|furlough|shrink|close)\b",
     re.I,
 )
 # Words that start a trailing clause about something that happened before.
@@ -105,7 +105,7 @@ _CONNECTOR = re.compile(
     r"(?:come|comes|came|(?<!the\s)coming|landed|lands|arrive[sd]?)\s+(?:[\w$,-]+\s+){0,4}?(?:after|on\s+the\s+heels\s+of)|"
     r"after\s+(?:cutting|laying\s+off|eliminating|shedding|slashing|axing|"
     r"(?:a|an|the|its|their)\s+(?:[\w-]+\s+){0,2}?(?:round|wave|cuts|layoffs|reductions|restructuring|cut))|"
-    r"on\s+top\s+of|in\s+addition\s+to|adding\s+to|adds?\s+to|added\s+to|builds?\s+on|atop)\b",
+    r"on\s+top\s+of|in\s+addition\s+to|adding\s+to|adds?\s+to|added\s+to|builds?\s+on|atop|even\s+after)\b",
     re.I,
 )
 # Totals words that only mean "running total" next to a perfect tense or a
@@ -226,7 +226,9 @@ def background_mask(text: str, published_on: date | None, stale_days: int = STAL
             # "Last year, ..." / "Since 2022, ..." frames the whole sentence.
             for j in range(1, len(segments)):
                 flags[j] = True
-        elif bare and i == len(segments) - 1 and i > 0:
+        elif bare and i == len(segments) - 1 and i > 0 and not _FUTURE_CUT.search(text, 0, start):
+            # ", in October" after "will shrink by 40,000, including 19,000 cuts" says when the
+            # coming cut happens; only after a cut told in the past does it date that cut.
             flags[i - 1] = True
         if _ELABORATION.match(piece) and i > 0:
             flags[i - 1] = True

@@ -98,7 +98,9 @@ _HORIZON = re.compile(
     r"\b(?:starting|beginning)\s+(?:in|on|from|next|this)\b|"
     r"\bnext\s+(?:year|quarter|fiscal\s+year)\b|\blater\s+(?:this|in\s+the)\s+(?:year|quarter|month)\b|"
     rf"\bby\s+(?:fiscal\s+)?(?:20\d\d|{_MONTH})\b|\bthrough\s+(?:fiscal\s+)?20\d\d\b|"
-    r"\bin\s+(?:phases|stages|several\s+waves)\b",
+    r"\bin\s+(?:phases|stages|several\s+waves)\b|"
+    # "will cut 19,000 jobs in October": with a future verb (checked by the caller), a month ahead
+    rf"\bin\s+(?:{_MONTH})\b",
     re.I,
 )
 # What a later sentence calls the cut when it goes on to say when it will happen.
