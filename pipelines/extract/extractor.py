@@ -11,11 +11,12 @@ from datetime import date
 from . import lexicon
 from . import reason as reasons
 from .candidates import Candidate
-from .classify import RECENCY, SentenceReading, Trigger, background_mask, cut_clause, non_event_in, read_sentence
+from .classify import _FUTURE_CUT, RECENCY, SentenceReading, Trigger, background_mask, cut_clause, non_event_in, read_sentence
 from .datelines import mask_datelines
 from .dates import DAY, Dated, announcement, effective_period, first_absolute_date
-from .entities import (DivisionHit, Mention, Subject, anaphor_mentions, clause_window, find_divisions, people_named, resolve_subject,
-                       seeded_mentions)
+from .entities import (DivisionHit, Mention, Subject, anaphor_mentions, clause_window, credits_the_news, find_divisions,
+                       opening_company,
+                       people_named, resolve_subject, seeded_mentions)
 from .headcount import Figure, find_figures, with_base
 from .location import find_location
 from .merge import merge_candidates
@@ -67,6 +68,7 @@ class _Article:
     last_stated: Dated | None = None  # the latest date a cut sentence gave ("the same day")
     people: frozenset[str] = frozenset()  # people the article names: never the company
     _words: frozenset[str] | None = None  # every word of the text as written, for is_common_word
+    about_old_cuts: bool = False  # the headline is about a lawsuit, survey or rehiring
     _bases: list[tuple[int, int]] | None = None  # (offset, workforce size)
     # Per sentence index: its text with earlier cuts blanked (None when the whole sentence is
     # background), and the listed companies it names.
@@ -178,18 +180,31 @@ def _extract(text: str, title: str | None, published_on: date | None, ref: Refer
         title_sentence = Sentence(span[0], span[1], norm_title)
         article.title_subject = _title_subject(article, norm_title)
         candidates += _read(article, title_sentence, -1, evidence=(title or "").strip()[:1000])
-        if read_sentence(norm_title, published_on).denial and article.title_subject is not None:
+        title_reading = read_sentence(norm_title, published_on)
+        if title_reading.denial and article.title_subject is not None:
             article.denied.add(article.title_subject.company)
+        # A headline about a lawsuit, a survey or rehiring: the body's undated cuts are the old
+        # ones it is about ("thousands of employees were laid off after the buyout").
+        article.about_old_cuts = bool(_OLD_CUTS_STORY.search(norm_title))
 
+    if not norm_title and article.sentences:
+        # no headline (a bare text): the opening sentence says what the story is about
+        article.about_old_cuts = bool(_OLD_CUTS_STORY.search(article.sentences[0].text))
     for index, sentence in enumerate(article.sentences):
-        named = seeded_mentions(sentence.text, ref)
+        named = [m for m in seeded_mentions(sentence.text, ref) if not credits_the_news(sentence.text, m, ref)]
         if named:
             article.sentence_subjects[index] = named[0].company
+        else:
+            opener = opening_company(sentence.text, article.people, article.accept_name, article.is_common_word)
+            if opener is not None:
+                # "Leicestershire County Council has also agreed its budget. ... The budget will lead
+                # to 700 posts being lost": a round-up's unlisted company is the next sentence's too.
+                article.sentence_subjects[index] = opener
         if sentence.text == norm_title:
             continue  # the headline repeated as the first line
         candidates += _read(article, sentence, index, evidence=text[sentence.start:sentence.end])
     candidates = [c for c in candidates if c.company not in article.denied]
-    return merge_candidates(_unify_names(candidates, norm_title), ref)
+    return merge_candidates(_unify_names(candidates, norm_title, set(counts)), ref)
 
 
 def _title_subject(article: _Article, title: str) -> Mention | None:
@@ -224,12 +239,12 @@ def _context_company(article: _Article, index: int) -> Mention | None:
     return None
 
 
-def _unify_names(candidates: list[Candidate], title: str) -> list[Candidate]:
+def _unify_names(candidates: list[Candidate], title: str, named: set[str] = frozenset()) -> list[Candidate]:
     """One spelling per unlisted company: "Zephyr" and "Zephyr Robotics" in
     one article are the same firm; keep the headline's form, else the
     shorter."""
     names = {c.company for c in candidates if not c.company_seeded}
-    listed = {c.company for c in candidates if c.company_seeded}
+    listed = {c.company for c in candidates if c.company_seeded} | set(named)
     mapping: dict[str, str] = {}
     for name in names:
         # "Zurich to cut 440 jobs" over "Zurich Insurance plans to cut ...": a short form of a
@@ -355,6 +370,16 @@ def _candidates(article: _Article, sentence: Sentence, index: int, evidence: str
 
     figures = [f for f in find_figures(masked, ref) if f.role == "count"]
     figures = _fold_percentages(figures, article, sentence.start, ref)
+    if not figures and masked[trigger.start:trigger.end].lower().startswith(("furlough", "early", "voluntary")):
+        # Furloughs and early-retirement or voluntary-exit schemes count as a cut when they are
+        # counted ("furlough 1,941 pilots", "2,378 took early retirement"); an offer with no
+        # number ("is offering voluntary exit packages") is a scheme, not yet a cut.
+        return []
+    if article.about_old_cuts and not stated and not _FUTURE_CUT.search(masked):
+        return []
+    if not explicit and _GENERIC_AGENT.search(masked):
+        # "tens of thousands of workers laid off by tech firms": an industry's cuts, no company's
+        return []
     if not explicit and not figures and not _points_back(masked, trigger.start):
         # "The layoffs extend beyond ...", "if the layoffs were handled well ...": no name, no
         # pronoun for one and no figure; the sentence talks about cuts, it reports none.
@@ -402,6 +427,17 @@ def _candidates(article: _Article, sentence: Sentence, index: int, evidence: str
 
 
 _LIST_SIZE = 3
+_OLD_CUTS_STORY = re.compile(
+    r"\b(?:lawsuits?|sue[sd]?|suing|severance|class[\s-]action|rehir\w*|re-hir\w*|boomerang\w*|"
+    r"survey\w*|poll(?:ed|s)?|bring(?:s|ing)?\s+back|wants?\s+(?:you|them|workers)\s+back|"
+    r"(?:invited|asked|invites|asks)\s+(?:\w+\s+)?(?:to\s+)?(?:return|come\s+back))\b",
+    re.I,
+)
+_GENERIC_AGENT = re.compile(
+    r"\b(?:by|at|across|from)\s+(?:(?:tech|big|other|many|several|major|rival|u\.s\.|us)\s+)*"
+    r"(?:firms|companies|employers|startups|start-ups|banks|carmakers|automakers|retailers|giants|publishers)\b",
+    re.I,
+)
 
 
 def _points_back(masked: str, trigger_start: int) -> bool:
