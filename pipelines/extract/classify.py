@@ -254,10 +254,16 @@ def background_mask(text: str, published_on: date | None, stale_days: int = STAL
     return masked
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def find_triggers(text: str) -> list[Trigger]:
     """Spans where `text` speaks of cutting staff."""
     found = [Trigger(m.start(), m.end()) for m in _SELF_TRIGGER.finditer(text) if not _is_adjective(text, m)]
     nouns = [(m.start(), m.end()) for m in _WORKFORCE_RE.finditer(text)]
+    if not nouns and not _DIGIT.search(text):
+        found.sort(key=lambda t: t.start)
+        return found  # a cut verb needs a workforce noun or a count after it
     for m in _CUT_VERB.finditer(text):
         if _OTHER_OBJECT.match(text, m.end()):
             continue

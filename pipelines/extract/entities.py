@@ -230,16 +230,23 @@ def people_named(text: str, ref: Reference) -> frozenset[str]:
             names.add(last)
     # "Bhushan Sethi ... Sethi emphasizes": a name first written after another name that is no
     # word, place or company is a person's, first name known to the dictionary or not.
+    speakers = set(_SPEAKER.findall(text))
     for m in _NAME_PAIR.finditer(text):
         first, last = m.group("first"), m.group("last")
+        if last not in speakers:
+            continue
         if (first.lower() in _NOT_NAMES or is_common_word(first) or is_place(first) or is_common_word(last)
                 or last in _COMPANY_WORDS or first in ref.entity_lookup or m.group(0) in ref.entity_lookup
                 or last in ref.entity_lookup):
             continue
-        if re.search(rf"(?<![\w-]){re.escape(last)}\s+(?:said|says|told|tells|added|adds|noted|notes|wrote|writes|"
-                     rf"explained|explains|emphasi[sz]es|emphasi[sz]ed|argued|argues|believes|thinks)\b", text):
-            names.update((last, f"{first} {last}"))
+        names.update((last, f"{first} {last}"))
     return frozenset(names)
+
+
+_SPEAKER = re.compile(
+    r"(?<![\w-])([A-Z][a-z][\w'’-]+)\s+(?:said|says|told|tells|added|adds|noted|notes|wrote|writes|"
+    r"explained|explains|emphasi[sz]es|emphasi[sz]ed|argued|argues|believes|thinks)\b"
+)
 
 
 _NAME_PAIR = re.compile(r"(?<![\w.-])(?P<first>[A-Z][a-z]+)\s+(?P<last>[A-Z][a-z][\w'’-]+)\b")
@@ -267,7 +274,10 @@ _TITLE_BEFORE = re.compile(
 def opening_company(sentence: str, people: frozenset[str], accept_name, common_word) -> str | None:
     """An unlisted company that opens the sentence as its subject ("Leicestershire County Council
     has ...", "Archiact, the VR developer, said ..."), or None."""
-    found = unseeded_mentions(sentence[:120], [], people)
+    run = _NAME_RUN.match(sentence, len(sentence) - len(sentence.lstrip(" \"'")))
+    if run is None:
+        return None  # most sentences: no capitalised name where they start
+    found = unseeded_mentions(sentence[: run.end()], [], people)
     if not found:
         return None
     first = found[0]
