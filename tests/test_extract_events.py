@@ -24,7 +24,7 @@ def test_public_contract():
     assert names == [
         "company", "division", "division_path", "headcount_low", "headcount_high", "headcount_text", "workforce_pct",
         "announced_on", "quarter", "evidence", "evidence_start", "evidence_end", "confidence", "shared_headcount_group",
-        "status", "reason", "location",
+        "status", "reason", "location", "announced_precision", "effective_on", "effective_precision", "part_of_index",
     ]
     [fact] = facts("Amazon will cut 90 jobs.")
     with pytest.raises(dataclasses.FrozenInstanceError):
