@@ -411,7 +411,7 @@ class StepProfile:
                 with parallel.worker_pool(expected_items, workers) as pool:
                     if pool is not None:
                         # Make every worker start now, so start-up is not billed to the first batch.
-                        list(pool.map(abs, range(pool._max_workers), chunksize=1))
+                        pool.warm_up()
                     profile.add(f"{step}.pool_start", time.perf_counter() - started)
                     yield pool
                     closing = time.perf_counter()

@@ -31,10 +31,19 @@ class CleanArticle:
     text_sha256: str
 
 
-def clean_page(html: str, url: str | None = None) -> CleanArticle | None:
-    """Main text and metadata of a page, or None when the page holds no article.
+class CleaningFailed(Exception):
+    """Cleaning crashed on the page: trafilatura, lxml or htmldate raised. Not the same as a page
+    with no article in it: the pipeline records it as an error and tries the page again later."""
 
-    Never raises on hostile input: a page trafilatura cannot parse is simply not an article.
+
+def clean_page(html: str, url: str | None = None, *, raise_errors: bool = False) -> CleanArticle | None:
+    """Main text and metadata of a page, or None when the page holds no article (empty, too
+    short, no main text found).
+
+    When cleaning itself crashes (a parser raised), the default is to return None too, so
+    callers that only want an article never see an exception (tests/test_hostile_input.py).
+    With `raise_errors=True` the crash is raised as `CleaningFailed` instead, so a caller that
+    keeps records (the pipeline's clean step) can tell "not an article" from "crashed".
     """
     if not html or not html.strip():
         return None
@@ -51,7 +60,9 @@ def clean_page(html: str, url: str | None = None) -> CleanArticle | None:
         document = trafilatura.bare_extraction(
             tree, url=url, with_metadata=False, include_comments=False, include_tables=False, fast=True
         )
-    except Exception:  # trafilatura and lxml raise a zoo of types on broken markup
+    except Exception as error:  # trafilatura and lxml raise a zoo of types on broken markup
+        if raise_errors:
+            raise CleaningFailed(f"{type(error).__name__}: {error}") from error
         return None
     if document is None:
         return None

@@ -24,19 +24,40 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--db", type=Path, help=f"warehouse to publish (default {settings.DEFAULT_WAREHOUSE.relative_to(settings.PROJECT_ROOT)})")
     run.add_argument("--day", metavar="YYYY-MM-DD", help="discovery day to run as (the job's partition; default today, UTC)")
     run.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="if another run is in progress, wait this long for it (default: exit at once)")
-    run.add_argument("--quiet", action="store_true", help="do not print the report table at the end")
+    run.add_argument("--quiet", action="store_true",
+                     help="print only errors and the one-line summary: no progress, no report table")
     run.add_argument("--verbose", action="store_true", help="show Dagster's step logs")
 
-    report = commands.add_parser("report", help="print cuts by company, division and quarter")
+    report = commands.add_parser(
+        "report", help="print cuts by company, division and quarter, or write them as an HTML report with charts"
+    )
     report.add_argument("--db", type=Path)
-    report.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    report.add_argument("--format", choices=("table", "csv", "json", "html"), default="table",
+                        help="html: one self-contained file with charts and every source (see --out)")
     report.add_argument("--company", help="only this company")
+    report.add_argument("--since", metavar="YYYY-QN", help="only quarters from this one on, e.g. 2024-Q1")
+    report.add_argument("--out", type=Path, metavar="FILE",
+                        help="where --format html writes (default report.html); the path is printed")
+
+    from pipelines.monitoring.cli import add_status_parser, status_command
+
+    add_status_parser(commands)  # `layoffs status`: runs, source health, warnings (pipelines/monitoring)
 
     reprocess = commands.add_parser(
         "reprocess", help="clean and extract every stored page again, offline, then rebuild and publish"
     )
     reprocess.add_argument("--db", type=Path)
     reprocess.add_argument("--wait", type=float, default=0.0, metavar="SECONDS")
+    reprocess.add_argument("--quiet", action="store_true", help="print only errors and the one-line summary")
+
+    serve = commands.add_parser(
+        "serve", help="the Dagster webserver and daemon on a persistent instance (a deployment; `make serve`)"
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address the UI listens on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=3000, help="port of the UI (default 3000)")
+    serve.add_argument("--prepare-only", action="store_true",
+                       help="only make the instance folder and its dagster.yaml (for systemd and containers)")
+    serve.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
 
     evaluate = commands.add_parser("eval", help="measure the extractor on labelled pages")
     evaluate.add_argument("path", nargs="?", type=Path, help="a labels file or a folder of them (default tests/golden)")
@@ -48,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
                           help="real-news sets: where page texts are kept (default data/.cache/<set name>/)")
 
     args = parser.parse_args(argv)
-    handlers = {"run": _run, "report": _report, "eval": _eval, "reprocess": _reprocess}
+    handlers = {"run": _run, "report": _report, "eval": _eval, "reprocess": _reprocess, "serve": _serve,
+                "status": status_command}
     return handlers[args.command](args)
 
 
@@ -59,7 +81,7 @@ def _run(args: argparse.Namespace) -> int:
     sources = args.sources
     if args.day is not None:
         try:
-            date.fromisoformat(args.day)
+            day = date.fromisoformat(args.day)
         except ValueError:
             return _fail(f"--day {args.day}: expected a date such as 2024-04-03")
     if args.html_dir is not None:
@@ -72,18 +94,44 @@ def _run(args: argparse.Namespace) -> int:
         load_sources(settings.sources_path())  # fail here, in plain words, rather than inside a run
     except SourceError as error:
         return _fail(str(error))
+    if args.day is not None:
+        # After the sources file is known: it may move the first day (partitions: start:).
+        from pipelines.partitions import day_problem
+
+        problem = day_problem(day)
+        if problem:
+            return _fail(f"--day {args.day}: {problem}")
 
     from pipelines.runner import run_pipeline
 
-    outcome = run_pipeline(verbose=args.verbose, wait_s=args.wait, partition_key=args.day)
+    from pipelines.progress import display_mode
+
+    # Live progress on stderr: bars on a terminal, a line every 10 s otherwise (pipelines/progress.py).
+    outcome = run_pipeline(verbose=args.verbose, wait_s=args.wait, partition_key=args.day,
+                           display=display_mode(quiet=args.quiet, verbose=args.verbose))
+    from pipelines.monitoring.cli import after_run  # health warnings; notify: when no instance records the run
+
     if not outcome.success:
-        return _fail(outcome.message)
+        code = _fail(outcome.message)
+        after_run(outcome, day=args.day)
+        return code
     print(outcome.message, file=sys.stderr)
+    after_run(outcome, day=args.day)
     if not args.quiet:
         from pipelines.report import division_quarter_rows, render
 
         print(render(division_quarter_rows(settings.warehouse_path())))
     return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from pipelines.instance import InstanceConfigError
+    from pipelines.serve import serve
+
+    try:
+        return serve(host=args.host, port=args.port, prepare_only=args.prepare_only, log_level=args.log_level)
+    except InstanceConfigError as error:
+        return _fail(str(error))
 
 
 def _reprocess(args: argparse.Namespace) -> int:
@@ -92,18 +140,31 @@ def _reprocess(args: argparse.Namespace) -> int:
     settings.point_at(warehouse=args.db)
     if not settings.work_db_path().exists():
         return _fail(f"no work database at {settings.work_db_path()}: run `layoffs run` first")
-    outcome = reprocess_stored_pages(wait_s=args.wait)
+    from pipelines.progress import display_mode
+
+    outcome = reprocess_stored_pages(wait_s=args.wait, display=display_mode(quiet=args.quiet))
     print(outcome.message, file=sys.stderr)
+    from pipelines.monitoring.cli import after_run
+
+    after_run(outcome, job="reprocess_job")
     return 0 if outcome.success else 1
 
 
 def _report(args: argparse.Namespace) -> int:
     from pipelines.report import WarehouseMissing, division_quarter_rows, render
+    from pipelines.report_html import ReportError, check_since
 
     settings.point_at(warehouse=args.db)
     try:
-        rows = division_quarter_rows(settings.warehouse_path(), company=args.company)
-    except WarehouseMissing as error:
+        since = check_since(args.since)
+        if args.format == "html":
+            from pipelines.report_html import write_report
+
+            out = write_report(settings.warehouse_path(), args.out or Path("report.html"), args.company, since)
+            print(out.resolve())
+            return 0
+        rows = division_quarter_rows(settings.warehouse_path(), company=args.company, since=since)
+    except (WarehouseMissing, ReportError) as error:
         return _fail(str(error))
     print(render(rows, args.format))
     return 0

@@ -14,6 +14,7 @@ from pipelines.assets.ingest import (
     fetched_pages,
 )
 from pipelines.assets.publish import published_warehouse
+from pipelines.monitoring.dagster_defs import build_monitoring_sensors, source_health_checks
 from pipelines.resources import build_resources
 from pipelines.sensors import build_feed_sensor
 
@@ -37,7 +38,11 @@ daily_refresh = dg.build_schedule_from_partitioned_job(
     layoffs_job,
     name="daily_refresh",
     hour_of_day=6,
-    default_status=dg.DefaultScheduleStatus.STOPPED,
+    # Running by default in a deployment (LAYOFFS_AUTOMATION=on: `make serve`, deploy/), stopped in
+    # `make dev`, whose instance is thrown away, and in tests.
+    default_status=(
+        dg.DefaultScheduleStatus.RUNNING if settings.automation_on_by_default() else dg.DefaultScheduleStatus.STOPPED
+    ),
 )
 
 
@@ -56,9 +61,11 @@ def build_definitions() -> dg.Definitions:
             published_warehouse,
             *SEED_FILE_ASSETS,
         ],
+        # Health warnings (warn severity) and dbt source freshness on the raw assets (pipelines/monitoring).
+        asset_checks=[source_health_checks],
         jobs=[layoffs_job, reprocess_job],
         schedules=[daily_refresh],
-        sensors=[build_feed_sensor(layoffs_job)],
+        sensors=[build_feed_sensor(layoffs_job), *build_monitoring_sensors([layoffs_job, reprocess_job])],
         resources=build_resources(),
     )
 

@@ -17,16 +17,23 @@ class WarehouseMissing(RuntimeError):
     pass
 
 
-def division_quarter_rows(warehouse: Path, company: str | None = None) -> list[dict]:
+def division_quarter_rows(warehouse: Path, company: str | None = None, since: str | None = None) -> list[dict]:
+    """Rows of marts.fct_cuts_by_division_quarter; `since` is a first quarter such as 2024-Q1."""
     if not Path(warehouse).exists():
         raise WarehouseMissing(f"no warehouse at {warehouse}: run `layoffs run` (or `make run`) first")
     # read_only: never take the write lock, so a report can run beside a scheduled run.
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         query = f"select {', '.join(REPORT_COLUMNS)} from marts.fct_cuts_by_division_quarter"
         params: list = []
+        where = []
         if company:
-            query += " where lower(company) = lower(?)"
+            where.append("lower(company) = lower(?)")
             params.append(company)
+        if since:
+            where.append("quarter >= ?")
+            params.append(since)
+        if where:
+            query += " where " + " and ".join(where)
         query += " order by quarter, company, division nulls first"
         cursor = conn.execute(query, params)
         return [dict(zip(REPORT_COLUMNS, row, strict=True)) for row in cursor.fetchall()]

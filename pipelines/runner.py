@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 import dagster as dg
 
-from pipelines import settings
+from pipelines import progress, settings
 from pipelines.dbt_project import ensure_manifest
+from pipelines.instance import cli_run_tags, fail_abandoned_cli_runs, instance_for_cli_run
 from pipelines.locking import RunInProgress, exclusive_run
 from pipelines.partitions import today_partition
 
@@ -23,7 +24,7 @@ class RunOutcome:
     run_id: str | None = None
 
 
-def reprocess_stored_pages(verbose: bool = False, wait_s: float = 0.0) -> RunOutcome:
+def reprocess_stored_pages(verbose: bool = False, wait_s: float = 0.0, display: str = "off") -> RunOutcome:
     """Forget every cleaning and extraction result and derive them again from the stored pages.
 
     For a cleaner upgrade or changed cleaning settings; a new extractor version needs none of this,
@@ -32,7 +33,7 @@ def reprocess_stored_pages(verbose: bool = False, wait_s: float = 0.0) -> RunOut
     try:
         with exclusive_run(settings.work_db_path(), wait_s=wait_s):
             forget_derived_tables(settings.work_db_path())
-            return _run_job(verbose, None, job_name="reprocess_job")
+            return _run_job(verbose, None, job_name="reprocess_job", display=display)
     except RunInProgress as busy:
         return RunOutcome(False, str(busy))
 
@@ -50,19 +51,23 @@ def forget_derived_tables(work_db) -> None:
         conn.commit()
 
 
-def run_pipeline(verbose: bool = False, wait_s: float = 0.0, partition_key: str | None = None) -> RunOutcome:
+def run_pipeline(
+    verbose: bool = False, wait_s: float = 0.0, partition_key: str | None = None, display: str = "off"
+) -> RunOutcome:
     """Materialize every asset through the same job the schedule runs, one run at a time.
 
-    `partition_key` is the discovery day (YYYY-MM-DD); today (UTC) by default.
+    `partition_key` is the discovery day (YYYY-MM-DD); today (UTC) by default. `display` shows
+    the steps' progress on stderr: 'terminal' (live bars), 'plain' (lines) or 'off'
+    (pipelines/progress.py).
     """
     try:
         with exclusive_run(settings.work_db_path(), wait_s=wait_s):
-            return _run_job(verbose, partition_key)
+            return _run_job(verbose, partition_key, display=display)
     except RunInProgress as busy:
         return RunOutcome(False, str(busy))
 
 
-def _run_job(verbose: bool, partition_key: str | None, job_name: str = "layoffs_job") -> RunOutcome:
+def _run_job(verbose: bool, partition_key: str | None, job_name: str = "layoffs_job", display: str = "off") -> RunOutcome:
     ensure_manifest()
     from pipelines.definitions import build_definitions  # after the manifest exists: dagster-dbt reads it
 
@@ -73,12 +78,16 @@ def _run_job(verbose: bool, partition_key: str | None, job_name: str = "layoffs_
     if not verbose:
         # On a skipped dbt build Dagster notes, once per check, that the checks gave no result.
         logging.getLogger("dagster._core.execution.plan.active").setLevel(logging.ERROR)
-    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    # Recorded in the deployment's instance when there is one (DAGSTER_HOME, or the project's
+    # .dagster_home/ that `make serve` keeps), so CLI runs show in its UI; else an ephemeral one.
     # dagster-dbt echoes every dbt log line to stdout; keep it for --verbose, where it helps.
     dbt_echo = contextlib.nullcontext() if verbose else contextlib.redirect_stdout(io.StringIO())
-    with instance, dbt_echo:
+    # The display is opened before stdout is redirected: it writes to the real stderr.
+    with progress.watch(display), instance_for_cli_run() as instance, dbt_echo:
+        fail_abandoned_cli_runs(instance)
         result = job.execute_in_process(
             instance=instance,
+            tags=cli_run_tags(),
             partition_key=(partition_key or today_partition()) if job.partitions_def else None,
             run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
             raise_on_error=False,
@@ -111,5 +120,13 @@ def _summary(result) -> str:
         ("cut_mentions.new_facts", "new cut facts"),
     ]
     parts = [f"{facts[key]} {label}" for key, label in wanted if key in facts]
+    # Said only when there is something to say: crashes (recorded as errors, retried on later
+    # runs) and facts held back from the marts (marts.quarantined_cut_mentions).
+    noteworthy = [
+        ("cleaned_pages.error", "pages failed to clean (raw.cleaned_pages, retried next run)"),
+        ("extraction_log.errors", "articles failed extraction (raw.extraction_log, retried next run)"),
+        ("warehouse.held_back_facts", "facts held back (marts.quarantined_cut_mentions)"),
+    ]
+    parts += [f"{facts[key]} {label}" for key, label in noteworthy if facts.get(key)]
     parts.append("warehouse published" if "warehouse.path" in facts else "warehouse unchanged (same inputs as the last published build)")
     return ", ".join(parts)

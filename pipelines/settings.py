@@ -14,6 +14,11 @@ SOURCES_ENV = "LAYOFFS_SOURCES"
 WAREHOUSE_ENV = "LAYOFFS_DB"
 WORK_DB_ENV = "LAYOFFS_WORK_DB"
 
+# "on": the schedule and the feed sensor start running in a fresh instance (a deployment: `make
+# serve`, deploy/); anything else, stopped (`make dev`, tests). A state set in the UI or with
+# `dagster schedule start/stop` is kept by the instance and beats this default either way.
+AUTOMATION_ENV = "LAYOFFS_AUTOMATION"
+
 DEFAULT_SOURCES = PROJECT_ROOT / "data" / "sources.yml"
 DEFAULT_WAREHOUSE = PROJECT_ROOT / "data" / "warehouse.duckdb"
 
@@ -38,6 +43,10 @@ def work_db_path() -> Path:
         return Path(explicit).resolve()
     warehouse = warehouse_path()
     return warehouse.parent / ".work" / warehouse.name
+
+
+def automation_on_by_default() -> bool:
+    return os.environ.get(AUTOMATION_ENV, "").strip().lower() in ("on", "1", "true", "yes")
 
 
 def point_at(*, warehouse: Path | None = None, sources: Path | None = None) -> None:

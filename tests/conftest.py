@@ -25,6 +25,16 @@ def dbt_manifest() -> Path:
     return REPO_ROOT / "target" / "manifest.json"
 
 
+@pytest.fixture(autouse=True)
+def no_deployment_instance(tmp_path_factory, monkeypatch) -> None:
+    """Runs in tests record into an ephemeral Dagster instance, never into a deployment's (a
+    DAGSTER_HOME in the shell, or the .dagster_home/ that `make serve` keeps); a test that wants
+    one sets it. The schedule and sensor keep their development default (stopped)."""
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    monkeypatch.delenv("LAYOFFS_AUTOMATION", raising=False)
+    monkeypatch.setenv("LAYOFFS_DAGSTER_HOME", str(tmp_path_factory.getbasetemp() / "no-deployment-instance"))
+
+
 @pytest.fixture
 def warehouse_env(tmp_path, monkeypatch) -> Path:
     """Point the pipeline at a warehouse in a temporary folder; returns the warehouse path."""

@@ -51,14 +51,20 @@ def dbt_executable() -> str:
 
 
 def generate_docs(warehouse: Path, target: Path, logs: Path) -> subprocess.CompletedProcess:
-    """`dbt docs generate` against `warehouse` through the default `warehouse` target of profiles.yml.
+    """`dbt docs generate` as `make docs` runs it: the `pipeline` target, whose work database
+    (beside `warehouse`, in .work/) is the file the warehouse was published from.
 
     The target and log folders are the caller's, so the project's own target/ (which Dagster reads)
     and logs/ are left alone.
     """
-    env = {**os.environ, settings.WAREHOUSE_ENV: str(warehouse)}
+    env = {
+        **os.environ,
+        settings.WAREHOUSE_ENV: str(warehouse),
+        settings.WORK_DB_ENV: str(warehouse.parent / ".work" / warehouse.name),
+    }
     return subprocess.run(
-        [dbt_executable(), "docs", "generate", "--target-path", str(target), "--log-path", str(logs)],
+        [dbt_executable(), "docs", "generate", "--target", "pipeline", "--target-path", str(target),
+         "--log-path", str(logs)],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,

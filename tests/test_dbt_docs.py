@@ -99,7 +99,11 @@ def test_tests_are_in_the_manifest(docs_site: DocsSite):
 
 def test_a_hand_run_dbt_build_passes_every_data_and_unit_test(docs_site: DocsSite, tmp_path):
     """`uv run dbt build` from the root, as the README tells analysts. Scheduled runs leave unit
-    tests out (see pipelines/assets/dbt.py), so this is where the SQL logic is checked."""
+    tests out (see pipelines/assets/dbt.py), so this is where the SQL logic is checked.
+
+    It builds in a development copy made from the published warehouse (profiles.yml's `dev`
+    target), with an analyst's session open on the warehouse all along, and leaves that file as
+    it was: it used to rebuild the analysts' file in place, and fail while anyone had it open."""
     import json
     import os
     import shutil
@@ -108,17 +112,27 @@ def test_a_hand_run_dbt_build_passes_every_data_and_unit_test(docs_site: DocsSit
     from docs_site import dbt_executable
     from pipelines import settings
 
+    import hashlib
+
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copyfile(docs_site.warehouse, warehouse)
-    completed = subprocess.run(
-        [dbt_executable(), "build", "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
-        cwd=REPO_ROOT,
-        env={**os.environ, settings.WAREHOUSE_ENV: str(warehouse)},
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    published = hashlib.sha256(warehouse.read_bytes()).hexdigest()
+    development = tmp_path / "dev.duckdb"
+    analyst = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        completed = subprocess.run(
+            [dbt_executable(), "build", "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
+            cwd=REPO_ROOT,
+            env={**os.environ, settings.WAREHOUSE_ENV: str(warehouse), "LAYOFFS_DEV_DB": str(development)},
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    finally:
+        analyst.close()
     assert completed.returncode == 0, completed.stdout[-3000:]
+    assert "development copy" in completed.stdout
+    assert hashlib.sha256(warehouse.read_bytes()).hexdigest() == published  # the analysts' file, untouched
     results = json.loads((tmp_path / "target" / "run_results.json").read_text(encoding="utf-8"))["results"]
     by_kind: dict[str, list[str]] = {}
     for result in results:
@@ -126,7 +140,7 @@ def test_a_hand_run_dbt_build_passes_every_data_and_unit_test(docs_site: DocsSit
     assert len(by_kind["unit_test"]) == len(docs_site.manifest["unit_tests"]) >= 3
     assert len(by_kind["test"]) >= 25
     assert {status for statuses in by_kind.values() for status in statuses} <= {"pass", "success", "no-op"}
-    with duckdb.connect(str(warehouse), read_only=True) as conn:
+    with duckdb.connect(str(development), read_only=True) as conn:
         assert conn.execute(
             "select headcount_low, headcount_high from marts.fct_cuts_by_division_quarter "
             "where company = 'Amazon' and division = 'Physical Stores Technology' and quarter = '2024-Q2'"

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from pipelines.extract import extract_cuts
-from pipelines.extract.dates import announced_on, first_absolute_date, quarter_of
+from pipelines.extract.dates import (Dated, Period, announced_on, announcement, effective_period, first_absolute_date,
+                                     period_start, quarter_of)
 
 THURSDAY = date(2024, 5, 16)  # a Thursday
 
@@ -120,3 +121,103 @@ def test_without_publication_date_the_article_dateline_is_used():
 def test_without_any_date_the_fact_has_none():
     [fact] = extract_cuts("Larkspur Games said on Monday it would lay off 140 developers.")
     assert fact.announced_on is None and fact.quarter is None
+
+
+# --- precision, and the period a cut takes effect in (issue 11, item 5) -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected", "precision"),
+    [
+        ("on Monday", date(2024, 5, 13), "day"),
+        ("on March 5", date(2024, 3, 5), "day"),
+        ("yesterday", date(2024, 5, 15), "day"),
+        ("this week", THURSDAY, "week"),
+        ("last week", date(2024, 5, 9), "week"),
+        ("in January", date(2024, 1, 15), "month"),
+        ("last month", date(2024, 4, 15), "month"),
+        ("in 2024", THURSDAY, "year"),
+        ("in 2023", date(2023, 7, 1), "year"),
+    ],
+)
+def test_each_date_says_how_much_of_it_the_words_gave(phrase, expected, precision):
+    assert announcement(f"The retailer said it cut 90 jobs {phrase}.", THURSDAY) == Dated(expected, True, precision)
+
+
+def test_the_publication_date_standing_in_is_to_the_day():
+    assert announcement("The retailer will cut 90 jobs.", THURSDAY) == Dated(THURSDAY, False, "day")
+    assert announcement("The retailer will cut 90 jobs.", None) == Dated(None, False, None)
+
+
+def test_a_date_after_publication_is_not_the_announcement_when_the_sentence_has_another():
+    published = date(2024, 12, 20)
+    assert announcement("Salesforce said on Monday it will cut about 1,000 jobs in 2025.", published) == Dated(
+        date(2024, 12, 16), True, "day")
+
+
+SALESFORCE_DAY = date(2024, 12, 20)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "start", "precision"),
+    [
+        ("Salesforce will cut about 1,000 jobs in 2025.", date(2025, 1, 1), "year"),
+        ("The company will cut 7,800 jobs by the end of 2025.", date(2025, 1, 1), "year"),
+        ("The bank plans to cut 500 jobs next year.", date(2025, 1, 1), "year"),
+        ("The bank plans to cut 500 jobs later this year.", date(2024, 1, 1), "year"),
+        ("The layoffs will be completed by the end of the first quarter of 2025.", date(2025, 1, 1), "quarter"),
+        ("The reductions are expected in Q2 2025.", date(2025, 4, 1), "quarter"),
+        # no year: the next such period when the sentence speaks of the future
+        ("The layoffs will be completed by the end of the first quarter.", date(2025, 1, 1), "quarter"),
+        ("The bank will cut 500 jobs starting in March.", date(2025, 3, 1), "month"),
+        ("The bank will cut 500 jobs starting in early March 2025.", date(2025, 3, 1), "month"),
+        ("The cuts take effect June 1 and affect 90 roles.", date(2025, 6, 1), "day"),
+        ("The bank will cut 500 jobs, effective 2025-02-01.", date(2025, 2, 1), "day"),
+    ],
+)
+def test_effective_periods_are_their_first_day_and_length(sentence, start, precision):
+    assert effective_period(sentence, SALESFORCE_DAY) == Period(start, precision)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The bank cut 500 jobs this year.",  # the announcement's year, not a period ahead
+        "The bank cut 500 jobs in November.",  # a month without a cue is the announcement's
+        "The bank will cut 500 jobs in fiscal 2025.",  # the company's year, not the calendar's
+        "The bank will cut 500 jobs by FY2026.",
+        "The bank will meet its 2025 targets after cutting 500 jobs.",  # a year that names no period of the cut
+        "The bank said in March it will cut 500 jobs.",
+    ],
+)
+def test_no_effective_period(sentence):
+    assert effective_period(sentence, SALESFORCE_DAY) is None
+
+
+def test_period_starts():
+    day = date(2024, 12, 20)
+    assert [period_start(day, p) for p in ("day", "week", "month", "quarter", "year")] == [
+        day, date(2024, 12, 16), date(2024, 12, 1), date(2024, 10, 1), date(2024, 1, 1)]
+
+
+def test_salesforce_2025_is_announced_when_published_and_effective_in_2025():
+    # The issue's example: it was dated 2025-07-01 (2025-Q3), a bare year's July 1.
+    [fact] = extract_cuts("Salesforce will cut about 1,000 jobs in 2025, the company said.", published_on=SALESFORCE_DAY)
+    assert (fact.announced_on, fact.announced_precision, fact.quarter) == (SALESFORCE_DAY, "day", "2024-Q4")
+    assert (fact.effective_on, fact.effective_precision) == (date(2025, 1, 1), "year")
+
+
+def test_a_facts_dates_carry_their_precision():
+    [fact] = extract_cuts("Larkspur Games said last week it would lay off 140 developers starting in March.",
+                          published_on=date(2024, 4, 3))
+    assert (fact.announced_on, fact.announced_precision) == (date(2024, 3, 27), "week")
+    # "starting in March" said in April: the next March (the sentence speaks of the future)
+    assert (fact.effective_on, fact.effective_precision) == (date(2025, 3, 1), "month")
+
+
+def test_an_effective_period_before_the_announcement_is_dropped():
+    # "effective January 15" in a March article: already past, so no effective period.
+    [fact] = extract_cuts("Larkspur Games laid off 140 developers effective January 15, the studio said on Monday.",
+                          published_on=date(2024, 3, 6))
+    assert fact.announced_on == date(2024, 3, 4)
+    assert fact.effective_on is None and fact.effective_precision is None

@@ -352,14 +352,15 @@ def test_outlets_naming_an_unlisted_unit_differently_group_as_one_unit():
 # --- found by the class-5 regression page g077 (American Airlines and Delta, August 2020) --------------
 
 
-@pytest.mark.xfail(strict=True, reason="g077: a cut that takes effect in a month after publication "
-                                       "('will cut 19,000 jobs in October') is dropped")
 def test_cut_taking_effect_after_publication_is_kept():
+    # g077: a cut that takes effect in a month after publication is announced on publication and
+    # effective that month (issue 11, item 5), not dropped nor dated the October before.
     fact = only_fact("American Airlines will cut 19,000 jobs in October.", published_on=date(2020, 8, 25))
     assert fact.company == "American Airlines"
     assert headcount(fact) == (19000, 19000)
     assert fact.announced_on == date(2020, 8, 25)
     assert fact.quarter == "2020-Q3"
+    assert (fact.effective_on, fact.effective_precision) == (date(2020, 10, 1), "month")
 
 
 def test_figure_counted_with_of_them_is_kept():

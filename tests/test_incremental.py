@@ -3,6 +3,8 @@ discovery day, and re-deriving everything from stored pages with the network gon
 
 import io
 import json
+import os
+import time
 from datetime import date
 
 import dagster as dg
@@ -47,10 +49,12 @@ def test_feed_sensor_requests_a_run_only_when_the_feed_lists_new_urls(tmp_path, 
         assert len(first.run_requests) == 1
         assert first.run_requests[0].partition_key == date.today().isoformat()
         cursor = first.cursor
-        assert len(json.loads(cursor)) == 1
+        # The cursor keeps the feed's validators and a short hash, not the URLs (tests/test_feed_sensor.py).
+        assert set(json.loads(cursor)["sources"]) == {"local-feed"} and len(cursor) < 200
 
+        # Unchanged since the last poll: the server answers the conditional request with 304.
         again = sensor.evaluate_tick(dg.build_sensor_context(instance=instance, cursor=cursor, definitions=defs))
-        assert again.run_requests == [] and "none new" in again.skip_message
+        assert again.run_requests == [] and "no listing changed" in again.skip_message
 
         # A hiring story is filtered out by the relevance keywords; a new cut story triggers a run.
         feed.write_text(
@@ -62,9 +66,13 @@ def test_feed_sensor_requests_a_run_only_when_the_feed_lists_new_urls(tmp_path, 
                 ]
             )
         )
+        later = time.time() + 10  # HTTP dates count whole seconds: make the change visible to If-Modified-Since
+        os.utime(feed, (later, later))
         third = sensor.evaluate_tick(dg.build_sensor_context(instance=instance, cursor=cursor, definitions=defs))
         assert len(third.run_requests) == 1
-        assert len(json.loads(third.cursor)) == 2
+        # No run has recorded anything yet, so both relevant entries are new; the hiring story is not.
+        assert third.run_requests[0].tags["layoffs/trigger"] == "2 new feed entries"
+        assert json.loads(third.cursor) != json.loads(cursor)
 
 
 def write_warc(path, pages) -> None:

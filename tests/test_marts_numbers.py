@@ -3,8 +3,9 @@ loaded into a real DuckDB work database, the real `dbt build` runs on it (seeds,
 tests, as a scheduled run does), and the marts must hold exactly the expected rows.
 
 Covered: event boundaries (the window counts from an event's first report; a different exact
-figure is a new cut), company and division totals, fiscal quarters for seven companies whose
-fiscal years differ, and cut ids that stay put across builds, with retired ids mapped to the
+figure is a new cut), company and division totals, parts of a whole counted once (in the whole),
+fiscal quarters for seven companies whose fiscal years differ, announcement and effective dates
+with their precision, and cut ids that stay put across builds, with retired ids mapped to the
 surviving one.
 """
 
@@ -53,6 +54,7 @@ class WorkDatabase:
         with duckdb.connect(str(self.path)) as conn:
             ensure_raw_schema(conn)
         self._reports = 0
+        self._mentions: dict[str, int] = {}  # facts per article URL
 
     def report(
         self,
@@ -62,8 +64,11 @@ class WorkDatabase:
         high: int | None = None,
         division: str | None = None,
         outlet: str = "example",
+        published: str | None = None,
+        effective: tuple[str, str] | None = None,
     ) -> str:
-        """One article reporting one cut; returns the article's URL."""
+        """One article reporting one cut; returns the article's URL. `published` defaults to the
+        day of the cut; `effective` is (effective_on, effective_precision)."""
         self._reports += 1
         high = low if high is None else high
         url = f"https://{outlet}.test/{company.lower()}/{on}/{self._reports}"
@@ -72,6 +77,7 @@ class WorkDatabase:
         unit = f"{division} at {company}" if division else company
         sentence = f"{unit} will cut {low if low == high else f'{low} to {high}'} jobs."
         html = f"<html><head><title>{sentence}</title></head><body><p>{sentence}</p></body></html>"
+        published_on = date.fromisoformat(published) if published else announced
         with duckdb.connect(str(self.path)) as conn:
             insert_new_rows(conn, PAGES, [{
                 "url": url, "final_url": url, "source_name": "test", "source_kind": "urls",
@@ -80,32 +86,67 @@ class WorkDatabase:
                 "fetched_at": now,
             }])
             insert_new_rows(conn, ARTICLES, [{
-                "url": url, "page_url": url, "title": sentence, "site_name": outlet, "published_on": announced,
+                "url": url, "page_url": url, "title": sentence, "site_name": outlet, "published_on": published_on,
                 "language": "en", "text": sentence, "text_sha256": hashlib.sha256(url.encode()).hexdigest(),
                 "cleaned_at": now,
             }])
-            insert_new_rows(conn, CUT_MENTIONS, [{
-                "mention_id": hashlib.sha1(f"{url}|{EXTRACTOR_VERSION}|0".encode()).hexdigest()[:20],
-                "article_url": url, "extractor_version": EXTRACTOR_VERSION, "mention_index": 0,
-                "company": company, "division": division, "division_path": division,
-                "headcount_low": low, "headcount_high": high, "headcount_text": str(low), "announced_on": announced,
-                "evidence": sentence, "evidence_start": 0, "evidence_end": len(sentence), "confidence": 0.9,
-                "status": "announced", "reason": "cost-cutting", "extracted_at": now,
-            }])
+        self.fact(url, company, on, low, high, division, effective=effective)
+        with duckdb.connect(str(self.path)) as conn:
             insert_new_rows(conn, EXTRACTION_LOG, [
                 {"article_url": url, "extractor_version": EXTRACTOR_VERSION, "facts": 1, "extracted_at": now}
             ])
         return url
+
+    @staticmethod
+    def mention_id(url: str, index: int) -> str:
+        return hashlib.sha1(f"{url}|{EXTRACTOR_VERSION}|{index}".encode()).hexdigest()[:20]
+
+    def fact(
+        self,
+        url: str,
+        company: str,
+        on: str,
+        low: int | None,
+        high: int | None = None,
+        division: str | None = None,
+        part_of: int | None = None,
+        effective: tuple[str, str] | None = None,
+    ) -> int:
+        """One more fact of the article at `url` (its `part_of`-th fact is the whole this one is a
+        part of, as the extractor links them); returns the fact's index in the article."""
+        index = self._mentions.get(url, 0)
+        self._mentions[url] = index + 1
+        high = low if high is None else high
+        unit = f"{division} at {company}" if division else company
+        sentence = f"{unit} will cut {low if low == high else f'{low} to {high}'} jobs."
+        with duckdb.connect(str(self.path)) as conn:
+            insert_new_rows(conn, CUT_MENTIONS, [{
+                "mention_id": self.mention_id(url, index),
+                "article_url": url, "extractor_version": EXTRACTOR_VERSION, "mention_index": index,
+                "company": company, "division": division, "division_path": division,
+                "headcount_low": low, "headcount_high": high, "headcount_text": str(low),
+                "announced_on": date.fromisoformat(on), "announced_precision": "day",
+                "effective_on": date.fromisoformat(effective[0]) if effective else None,
+                "effective_precision": effective[1] if effective else None,
+                "part_of_mention_id": self.mention_id(url, part_of) if part_of is not None else None,
+                "evidence": sentence, "evidence_start": 0, "evidence_end": len(sentence), "confidence": 0.9,
+                "status": "announced", "reason": "cost-cutting", "extracted_at": datetime.now(UTC).replace(tzinfo=None),
+            }])
+        return index
 
     def reextract(self, version: str) -> None:
         """A new extractor version reads every article again and finds the same facts, under new mention ids."""
         with duckdb.connect(str(self.path)) as conn:
             conn.execute(
                 """insert into raw.cut_mentions by name
-                   select * replace (substr(sha1(article_url || '|' || ? || '|' || mention_index), 1, 20) as mention_id,
-                                     ? as extractor_version)
-                   from raw.cut_mentions where extractor_version = ?""",
-                [version, version, EXTRACTOR_VERSION],
+                   select m.* replace (substr(sha1(m.article_url || '|' || ? || '|' || m.mention_index), 1, 20) as mention_id,
+                                       ? as extractor_version,
+                                       substr(sha1(m.article_url || '|' || ? || '|' || whole.mention_index), 1, 20)
+                                           as part_of_mention_id)
+                   from raw.cut_mentions as m
+                   left join raw.cut_mentions as whole on whole.mention_id = m.part_of_mention_id
+                   where m.extractor_version = ?""",
+                [version, version, version, EXTRACTOR_VERSION],
             )
             conn.execute(
                 """insert into raw.extraction_log by name
@@ -163,7 +204,10 @@ def built(tmp_path_factory) -> Built:
     # Steady coverage: company-wide coverage of one 18,000 cut for eight weeks, then a 9,000 cut.
     for day in ("2023-01-04", "2023-01-20", "2023-02-08", "2023-02-27"):
         db.report("Amazon", day, 18000)
-    db.report("Amazon", "2023-03-20", 9000)
+    march = db.report("Amazon", "2023-03-20", 9000)
+    # The article of the 9,000 also says "about 400 Twitch jobs go as part of the round": Twitch's
+    # cut, and a part of the 9,000 (the extractor links the part to the whole, fact 0).
+    db.fact(march, "Amazon", "2023-03-20", 400, division="Twitch", part_of=0)
     # "Hundreds" at Twitch every 20 days: each report is near the previous one, but the window
     # counts from the first report (Jan 10 + 60 days = Mar 10), so Mar 30 opens a new event.
     for day in ("2024-01-10", "2024-01-30", "2024-02-19", "2024-03-10", "2024-03-30"):
@@ -180,6 +224,23 @@ def built(tmp_path_factory) -> Built:
     db.report("Oracle", "2025-08-13", 3000)     # illustrative figure: FY ends May 31, end year: FY2026 = Jun 2025-May 2026; Jun-Aug is Q1
     db.report("Microsoft", "2025-07-02", 9000)  # FY ends June 30, named by the end year: FY2026 = Jul 2025-Jun 2026; Jul-Sep is Q1
     db.report("Apple", "2024-04-04", 600)       # FY ends late September, end year: FY2024 = Oct 2023-Sep 2024; Apr-Jun is Q3
+
+    # Parts of a whole. Intel's 15,000 with 2,000 at Intel Foundry "as part of" it, in one article;
+    # a second outlet reports the Foundry cut alone the next day: one Foundry event (two sources),
+    # a part of Intel's. Dell: ISG's 1,000 reported alone on June 25 (2024-Q2), then on July 5 as
+    # part of Dell's 12,500 (2024-Q3): the ISG event starts in Q2, its whole in Q3, and the 1,000
+    # is counted once, in the 12,500, so Dell's 2024-Q2 has a cut event and no headcount.
+    intel = db.report("Intel", "2024-08-01", 15000)
+    db.fact(intel, "Intel", "2024-08-01", 2000, division="Intel Foundry", part_of=0)
+    db.report("Intel", "2024-08-02", 2000, division="Intel Foundry", outlet="second")
+    db.report("Dell", "2024-06-25", 1000, division="ISG", outlet="early")
+    dell = db.report("Dell", "2024-07-05", 12500)
+    db.fact(dell, "Dell", "2024-07-05", 1000, division="ISG", part_of=0)
+
+    # Future dates: "Salesforce will cut about 1,000 jobs in 2025", published 2024-12-20, is
+    # announced that day (2024-Q4) and effective in 2025 (the extractor's reading; the text-to-row
+    # test is in test_extract_dates.py and test_marts_from_pages.py).
+    db.report("Salesforce", "2024-12-20", 1000, effective=("2025-01-01", "year"))
 
     # Cut ids, first build: Meta's cut reported on Jan 20 and Feb 8; Google's two figures 11 days
     # apart, 1,000 and then 500, are two cuts.
@@ -208,25 +269,75 @@ def test_steady_coverage_is_one_cut_and_a_different_figure_is_another(built):
         # division, announced_on, last report, quarter, fiscal quarter, low, high, sources
         (None, "2023-01-04", "2023-02-27", "2023-Q1", "FY2023-Q1", 18000, 18000, 4),
         (None, "2023-03-20", "2023-03-20", "2023-Q1", "FY2023-Q1", 9000, 9000, 1),
+        ("Twitch", "2023-03-20", "2023-03-20", "2023-Q1", "FY2023-Q1", 400, 400, 1),
         ("Twitch", "2024-01-10", "2024-03-10", "2024-Q1", "FY2024-Q1", 200, 999, 4),
         ("Twitch", "2024-03-30", "2024-03-30", "2024-Q1", "FY2024-Q1", 200, 999, 1),
     ]
+    # 18,000 + 9,000: Twitch's 400 is inside the 9,000, so not 27,400.
     assert db.rows(
-        "select quarter, cut_events, divisions_cut, has_company_wide_cut, headcount_low, headcount_high, source_reports "
-        "from marts.fct_cuts_by_company_quarter where company = 'Amazon' order by quarter"
-    ) == [("2023-Q1", 2, 0, True, 27000, 27000, 5), ("2024-Q1", 2, 1, False, 400, 1998, 5)]
+        "select quarter, cut_events, part_events, divisions_cut, has_company_wide_cut, headcount_low, headcount_high, "
+        "source_reports from marts.fct_cuts_by_company_quarter where company = 'Amazon' order by quarter"
+    ) == [("2023-Q1", 3, 1, 1, True, 27000, 27000, 6), ("2024-Q1", 2, 0, 1, False, 400, 1998, 5)]
     assert db.rows(
-        "select division, quarter, cut_events, headcount_low, headcount_high, source_count "
-        "from marts.fct_cuts_by_division_quarter where company = 'Amazon' order by quarter"
-    ) == [(None, "2023-Q1", 2, 27000, 27000, 5), ("Twitch", "2024-Q1", 2, 400, 1998, 5)]
+        "select division, quarter, cut_events, headcount_low, headcount_high, source_count, part_events "
+        "from marts.fct_cuts_by_division_quarter where company = 'Amazon' order by quarter, division nulls first"
+    ) == [(None, "2023-Q1", 2, 27000, 27000, 5, 0), ("Twitch", "2023-Q1", 1, 400, 400, 1, 1),
+          ("Twitch", "2024-Q1", 2, 400, 1998, 5, 0)]
 
     # No event spans more than the window, and the dbt tests that say so (and that the totals add
     # up to the events) ran and passed.
     spans = db.rows("select max(announced_on) - min(announced_on) from intermediate.int_cut_events group by cut_id")
     assert max(span for (span,) in spans) <= WINDOW_DAYS
     for test in ("assert_event_span_within_window", "assert_company_quarter_totals_match_events",
-                 "assert_division_quarter_totals_match_events"):
+                 "assert_division_quarter_totals_match_events", "assert_parts_point_at_another_cut_of_the_company",
+                 "assert_effective_period_not_before_announcement", "assert_announced_not_after_publication"):
         assert built.statuses[f"test.layoffs.{test}"] == "pass"
+
+
+def test_a_part_counts_in_its_whole_not_beside_it(built):
+    db = built.db
+    whole = db.cut_id("Amazon", "2023-03-20")
+    twitch = db.cut_id("Amazon", "2023-03-20", "Twitch")
+    assert db.rows("select part_of_cut_id from marts.fct_cuts where cut_id = ?", twitch) == [(whole,)]
+    assert db.rows("select part_of_cut_id from marts.fct_cuts where cut_id = ?", whole) == [(None,)]
+
+    # Intel: the Foundry event (the part, and a second outlet's report of it alone) is one event,
+    # a part of the 15,000; the company's quarter is 15,000, the Foundry row keeps its 2,000.
+    intel = db.cut_id("Intel", "2024-08-01")
+    assert db.rows(
+        "select division, quarter, headcount_low, headcount_high, source_count, part_of_cut_id = ? "
+        "from marts.fct_cuts where company = 'Intel' order by division nulls first", intel
+    ) == [(None, "2024-Q3", 15000, 15000, 1, None), ("Intel Foundry", "2024-Q3", 2000, 2000, 2, True)]
+    assert db.rows(
+        "select quarter, cut_events, part_events, headcount_low, headcount_high "
+        "from marts.fct_cuts_by_company_quarter where company = 'Intel'"
+    ) == [("2024-Q3", 2, 1, 15000, 15000)]
+    assert db.rows(
+        "select division, cut_events, part_events, headcount_low from marts.fct_cuts_by_division_quarter "
+        "where company = 'Intel' order by division nulls first"
+    ) == [(None, 1, 0, 15000), ("Intel Foundry", 1, 1, 2000)]
+
+    # Dell: the part's event starts a quarter before its whole; the 1,000 counts in the whole's
+    # 12,500 and not again in 2024-Q2.
+    assert db.rows(
+        "select division, announced_on::varchar, quarter, fiscal_quarter, headcount_low, part_of_cut_id = ? "
+        "from marts.fct_cuts where company = 'Dell' order by announced_on", db.cut_id("Dell", "2024-07-05")
+    ) == [("ISG", "2024-06-25", "2024-Q2", "FY2025-Q2", 1000, True), (None, "2024-07-05", "2024-Q3", "FY2025-Q2", 12500, None)]
+    assert db.rows(
+        "select quarter, cut_events, part_events, headcount_low, headcount_high "
+        "from marts.fct_cuts_by_company_quarter where company = 'Dell' order by quarter"
+    ) == [("2024-Q2", 1, 1, None, None), ("2024-Q3", 1, 0, 12500, 12500)]
+
+
+def test_announcement_and_effective_dates_keep_their_precision(built):
+    assert built.db.rows(
+        "select announced_on::varchar, announced_precision, quarter, fiscal_quarter, effective_on::varchar, "
+        "effective_precision, headcount_low from marts.fct_cuts where company = 'Salesforce'"
+    ) == [("2024-12-20", "day", "2024-Q4", "FY2025-Q4", "2025-01-01", "year", 1000)]
+    assert built.db.rows(
+        "select announced_precision, effective_on::varchar, effective_precision from marts.fct_cut_sources "
+        "where cut_id = ?", built.db.cut_id("Salesforce", "2024-12-20")
+    ) == [("day", "2025-01-01", "year")]
 
 
 def test_fiscal_quarters_follow_each_company_s_own_fiscal_year(built):
@@ -276,13 +387,24 @@ def test_the_dbt_checks_catch_a_total_that_does_not_add_up_and_an_event_too_long
         # The old double count: Amazon's 9,000 + 400 for Twitch as a part of it.
         conn.execute("update marts.fct_cuts_by_company_quarter set headcount_low = headcount_low + 400 "
                      "where company = 'Amazon' and quarter = '2023-Q1'")
+        # An effective period that starts before the announcement's (2024-12-20, by year: 2024-01-01).
+        conn.execute("update marts.fct_cuts set effective_on = date '2023-01-01' where company = 'Salesforce'")
         # An event stretched beyond the window.
         conn.execute("update intermediate.int_cut_events set announced_on = announced_on + 90 "
                      "where company = 'Amazon' and announced_on = date '2023-02-27'")
-    completed = db.dbt("test", "--select", "assert_company_quarter_totals_match_events", "assert_event_span_within_window")
+    completed = db.dbt("test", "--select", "assert_company_quarter_totals_match_events", "assert_event_span_within_window",
+                       "assert_effective_period_not_before_announcement")
     assert completed.returncode != 0
     assert "FAIL 1 assert_company_quarter_totals_match_events" in completed.stdout
     assert "FAIL 1 assert_event_span_within_window" in completed.stdout
+    assert "FAIL 1 assert_effective_period_not_before_announcement" in completed.stdout
+
+    # Intel's whole made a part of its own part: a loop, which would drop both figures from totals.
+    with duckdb.connect(str(db.path)) as conn:
+        conn.execute("update marts.fct_cuts set part_of_cut_id = (select cut_id from marts.fct_cuts where company = 'Intel' "
+                     "and division is not null) where company = 'Intel' and division is null")
+    completed = db.dbt("test", "--select", "assert_parts_point_at_another_cut_of_the_company")
+    assert "FAIL 2 assert_parts_point_at_another_cut_of_the_company" in completed.stdout  # the loop, from each end
 
 
 def test_cut_ids_stay_put_when_an_earlier_report_arrives_and_a_merged_id_is_mapped(built):

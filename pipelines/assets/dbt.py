@@ -9,9 +9,10 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_
 
 from pipelines.dbt_project import layoffs_dbt_project
 from pipelines.dbt_worker.resource import DbtBuildResource
+from pipelines.progress import step as progress_step
 from pipelines.resources import PipelineLayout, WorkDatabase
 from pipelines.settings import DBT_PROJECT_DIR
-from pipelines.warehouse.build_state import inputs_fingerprint, is_already_published
+from pipelines.warehouse.build_state import inputs_fingerprint, is_already_published, remember_build_inputs
 
 
 def current_fingerprint(conn) -> str:
@@ -37,17 +38,37 @@ class LayoffsDbtTranslator(DagsterDbtTranslator):
 TRANSLATOR = LayoffsDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
-@dbt_assets(manifest=layoffs_dbt_project.manifest_path, project=layoffs_dbt_project, dagster_dbt_translator=TRANSLATOR)
+@dbt_assets(
+    manifest=layoffs_dbt_project.manifest_path,
+    project=layoffs_dbt_project,
+    dagster_dbt_translator=TRANSLATOR,
+    # A transient failure (the work database busy, a dbt worker that died) is tried again; a failing
+    # dbt test or a SQL error is not (DbtBuildResource raises those with allow_retries=False).
+    retry_policy=dg.RetryPolicy(max_retries=2, delay=15, backoff=dg.Backoff.EXPONENTIAL),
+)
 def layoffs_dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtBuildResource, layout: PipelineLayout, work_db: WorkDatabase
 ):
+    with progress_step("dbt", log=context.log.info) as progress:  # nodes built k/M, tests passed/failed
+        yield from _build(context, dbt, layout, work_db, progress)
+
+
+def _build(context: dg.AssetExecutionContext, dbt: DbtBuildResource, layout: PipelineLayout, work_db: WorkDatabase,
+           progress):
+    # Fingerprinted once, before the build, and handed to the publish step through the work
+    # database: what gets recorded as published is what this build read. A row written later (by a
+    # concurrent run, during the build or before the publish) changes the next run's fingerprint,
+    # so that run builds again instead of skipping it.
     with work_db.get_connection() as conn:
         fingerprint = current_fingerprint(conn)
         unchanged = is_already_published(conn, fingerprint, Path(layout.warehouse_path))
+        if not unchanged:
+            remember_build_inputs(conn, context.run.run_id, fingerprint)
     if unchanged:
         # Nothing new since the published build: its models and tests would come out the same.
         # Yielding nothing leaves these assets (and the publish step after them) unmaterialized.
         context.log.info("no new facts and no model changes since the last published build: dbt build skipped")
+        progress.say("skipped: nothing new since the last published build")
         return
     # One `dbt build` for the whole graph: models, seeds and tests in dependency order, so a failing
     # test stops the models downstream of it and surfaces as a failed asset check. Unit tests check

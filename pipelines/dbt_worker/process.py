@@ -62,7 +62,6 @@ def main(argv: list[str] | None = None) -> int:
         channel.write(json.dumps(message, default=str) + "\n")
 
     from dbt.cli.main import dbtRunner
-    from dbt_common.events.functions import msg_to_dict
 
     common = [
         "--project-dir", options.project_dir,
@@ -94,12 +93,29 @@ def main(argv: list[str] | None = None) -> int:
     def forward(event) -> None:
         name = event.info.name
         if name in RESULT_EVENTS or (event.info.level in FORWARDED_LEVELS and name not in UNFORWARDED_EVENTS):
-            send({"kind": "event", "event": msg_to_dict(event)})
+            send({"kind": "event", "event": event_as_dict(event)})
 
     outcome = dbtRunner(manifest=manifest, callbacks=[forward]).invoke([*command, *common])
     error = None if outcome.exception is None else f"{type(outcome.exception).__name__}: {outcome.exception}"
     send({"kind": "finished", "success": bool(outcome.success), "error": error})
     return 0
+
+
+def event_as_dict(event) -> dict:
+    """A dbt event as dbt's JSON log writes it, the shape dagster-dbt reads.
+
+    dbt's events are protobuf messages (`EventMsg`), and protobuf's own public `MessageToDict`
+    turns them into that JSON with these two options. dbt's `msg_to_dict` does the same and then
+    drops an empty `node_info`; it lives in dbt's internals, so the two steps are repeated here
+    (tests/test_contracts.py checks the result equals dbt's on real build events).
+    """
+    from google.protobuf.json_format import MessageToDict
+
+    message = MessageToDict(event, preserving_proto_field_name=True, always_print_fields_with_no_presence=True)
+    node_info = message.get("data", {}).get("node_info")
+    if node_info is not None and node_info.get("node_name") == "":
+        del message["data"]["node_info"]
+    return message
 
 
 if __name__ == "__main__":

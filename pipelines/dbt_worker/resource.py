@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 from pydantic import PrivateAttr
 
 from pipelines.dbt_worker.handle import DbtWorker
+from pipelines.progress import count_dbt_event
+from pipelines.progress import current as current_progress
 
 
 class DbtBuildResource(dg.ConfigurableResource):
@@ -60,7 +63,10 @@ class DbtBuildResource(dg.ConfigurableResource):
             return
         worker, self._worker = self._worker or self._start_worker(), None
         try:
+            progress = current_progress()  # nodes built k/M, tests passed and failed (pipelines/progress.py)
+            progress.say("waiting for dbt (parse, then the first node)")
             for raw_event in worker.run(args):
+                count_dbt_event(progress, raw_event)
                 event = DbtCoreCliEventMessage(raw_event=raw_event, event_history_metadata={})
                 # What dbt prints, as dagster-dbt echoes it: compute logs and `layoffs run --verbose`.
                 print(str(event), flush=True)
@@ -82,7 +88,17 @@ class DbtBuildResource(dg.ConfigurableResource):
             raise dg.Failure(
                 description=f"dbt {' '.join(args)} failed:\n{details}",
                 metadata={"dbt_log": dg.MetadataValue.path(str(Path(self.project_dir) / self.target_path / "dbt.log"))},
+                # A failing test or broken SQL fails the same way again: not worth the step's retries.
+                allow_retries=False if _fails_again(outcome.error_messages) else None,
             )
+
+
+# dbt's words for a failure in the project or the data, as opposed to a busy file or a dead process.
+_DETERMINISTIC_FAILURE = re.compile(r"Failure in (test|unit_test)|Compilation Error|Parsing Error|Binder Error|Parser Error|Catalog Error")
+
+
+def _fails_again(error_messages) -> bool:
+    return any(_DETERMINISTIC_FAILURE.search(message) for message in error_messages)
 
 
 def _builds_the_whole_asset(context: dg.AssetExecutionContext) -> bool:

@@ -12,7 +12,9 @@ Choices (so results are predictable):
 - a month and day without a year: the publication year, or the year before
   when that would fall after publication;
 - dates introduced by "effective", "starting", "by" and the like are when the
-  cut takes effect, not when it was announced, and are skipped;
+  cut takes effect, not when it was announced, and are skipped; so is a month (or a month and
+  day) without a year that lies ahead of publication this year, after a future verb ("will cut
+  19,000 jobs in October" in August is this October, not last October);
 - a date after publication is never the announcement: the first date in the sentence that is not
   after publication is taken, else the publication date.
 
@@ -27,8 +29,9 @@ December 2024 article), or "next year", "later this year" and the like. It is re
 first day of the period the words name and that period's precision (`day`, `month`, `quarter`,
 `year`): "in 2025" is 2025-01-01 (year), "by the end of the first quarter of 2025" 2025-01-01
 (quarter), "starting in March" 2025-03-01 (month), "effective June 1" the day. A period written
-without its year ("in March", "in the fourth quarter") is the nearest such period to the
-publication, or the next one when the sentence speaks of the future ("will", "plans to").
+without its year ("in March", "in the fourth quarter") needs a cue or a future verb before it
+("will cut 19,000 jobs in October"), and is the nearest such period to the publication, or the
+next one when the sentence speaks of the future ("will", "plans to").
 Fiscal periods ("fiscal 2025", "FY2025") are the company's own and are not read as calendar ones.
 """
 
@@ -78,6 +81,31 @@ _FUTURE_CUE = re.compile(
     r"last\s+day\s+(?:is|will\s+be|on)|through\s+the\s+end\s+of)\s+(?:(?:early|mid|late|the)\s+)?$",
     re.I,
 )
+
+
+# A verb that puts what follows in the future. Not "would": "said in January that it would cut" is
+# reported speech about the past.
+_FUTURE_VERB = re.compile(
+    r"\b(?:will|shall|plans?\s+to|planning\s+to|is\s+to|are\s+to|intends?\s+to|aims?\s+to|expects?\s+to|"
+    r"set\s+to|scheduled\s+to|going\s+to)\b|'ll\b",
+    re.I,
+)
+
+
+def _ahead_after_future_verb(kind: str, m: re.Match, text: str, published_on: date | None) -> bool:
+    """A month (and day) without a year, later in the publication's year than publication, after
+    a future verb: the period the cut takes effect in, not an announcement a year back."""
+    groups = m.groupdict()
+    if kind not in ("month", "mdy", "dmy") or groups.get("y") or published_on is None:
+        return False
+    if kind == "month" and re.match(r"(?:last|since)\b", m.group(0), re.I):
+        return False
+    try:
+        this_year = date(published_on.year, MONTHS[groups["mon"].rstrip(".").lower()],
+                         1 if kind == "month" else int(groups["d"]))
+    except ValueError:
+        return False
+    return this_year > published_on and bool(_FUTURE_VERB.search(text, 0, m.start()))
 
 
 @dataclass(frozen=True)
@@ -143,7 +171,8 @@ def find_dates(text: str, published_on: date | None) -> list[DateMention]:
         for m in pattern.finditer(text):
             if any(not (m.end() <= s or m.start() >= e) for s, e in taken):
                 continue
-            if _FUTURE_CUE.search(text[max(0, m.start() - 40) : m.start()]):
+            if _FUTURE_CUE.search(text[max(0, m.start() - 40) : m.start()]) or \
+                    _ahead_after_future_verb(kind, m, text, published_on):
                 taken.append((m.start(), m.end()))
                 continue
             when = _resolve(kind, m, published_on)
@@ -285,10 +314,27 @@ _EFFECTIVE_PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"(?:end|start|beginning|middle|course|spring|summer|fall|autumn|winter)\s+of)\s+(?:calendar\s+)?(?P<y>{_YEAR})\b"
         r"(?![\w%-]|,\d)", re.I)),
     ("relative", re.compile(
-        r"\b(?P<rel>next\s+(?:year|quarter|month)|later\s+(?:this|in\s+the)\s+(?:year|quarter|month)|"
+        r"(?<!the\s)\b(?P<rel>next\s+(?:year|quarter|month)|later\s+(?:this|in\s+the)\s+(?:year|quarter|month)|"
         r"end\s+of\s+(?:this|the)\s+(?:year|quarter|month)|year[\s-]+end|this\s+(?:year|quarter|month))\b", re.I)),
 ]
+# The words that put a period on when the cut takes effect. Narrower than _FUTURE_CUE (which only
+# keeps such dates from being announcement dates): "at the end of March" is a point in time ("had
+# 12,900 employees at the end of March"), "by the end of March" a deadline.
+_EFFECTIVE_CUE = re.compile(
+    r"(?:\beffective(?:\s+(?:from|on|in|as\s+of))?|\bstarting(?:\s+(?:from|in|on))?|\bbeginning(?:\s+(?:from|in|on))?|"
+    r"\bbegins?\s+(?:in|on)|\bfrom|\bby|\buntil|\btill|\bthrough|\bbefore|\btakes?\s+effect(?:\s+(?:in|on|from))?|"
+    r"\b(?:by|until|till|through|before)\s+the\s+(?:end|close|start|middle)\s+of|"
+    r"\bexpected\s+(?:in|by|to\s+\w+\s+(?:in|by))|\bcomplete[d]?\s+(?:in|by)|\bscheduled\s+(?:for|in)|"
+    r"\bwill\s+\w+\s+(?:in|on|from)|\bwill\s+(?:in|on)|\blast\s+day\s+(?:is|will\s+be|on))"
+    r"\s+(?:(?:early|mid|late|the)[\s-]+)?$",
+    re.I,
+)
 _FISCAL = re.compile(r"\b(?:fiscal|FY|financial\s+year)\s*$", re.I)
+# Without a cue, a period is the cut's only after a preposition: "in Q2 2025", "in March 2025";
+# "ahead of its Q1 2025 earnings" names a report, not the cut.
+_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:in|on|during|by|until|till|through|throughout|from|before|within|around|starting|beginning|early|mid|late)"
+    r"[\s-]+(?:the\s+)?$", re.I)
 _TRAILING_WORDS = re.compile(r"(?:\b(?:in|on|at|during)\s+)?(?:\b(?:early|mid|late)[\s-]+)?$", re.I)
 _FUTURE_TENSE = re.compile(
     r"\b(?:will|would|shall|plans?|planning|expects?|expected|intends?|set\s+to|scheduled|due\s+to|going\s+to|"
@@ -299,7 +345,7 @@ def _cued(text: str, at: int) -> bool:
     """A cue word ("effective", "starting", "by the end of" ...) just before position `at`, perhaps
     followed by "in" / "early" ("starting in early March")."""
     before = text[max(0, at - 50) : at]
-    return bool(_FUTURE_CUE.search(before) or _FUTURE_CUE.search(before[: _TRAILING_WORDS.search(before).start()]))
+    return bool(_EFFECTIVE_CUE.search(before) or _EFFECTIVE_CUE.search(before[: _TRAILING_WORDS.search(before).start()]))
 
 
 def effective_period(text: str, published_on: date | None) -> Period | None:
@@ -319,7 +365,7 @@ def effective_period(text: str, published_on: date | None) -> Period | None:
             if _FISCAL.search(text[max(0, core - 20) : core]) or re.match(r"\s*fiscal\b", text[m.end() :], re.I):
                 continue  # the company's own year, not the calendar's
             cued = _cued(text, core)
-            resolved = _resolve_period(kind, m, published_on, forward=future or cued)
+            resolved = _resolve_period(kind, m, published_on, forward=future)
             if resolved is None:
                 continue
             start, precision, named = resolved
@@ -327,10 +373,15 @@ def effective_period(text: str, published_on: date | None) -> Period | None:
                 keep = True
             elif named == "end":
                 keep = cued or future
-            elif named in ("this", "yearless"):
+            elif named == "yearless":
+                # "will cut 19,000 jobs in October" (in August): ahead, after a future verb
+                keep = cued or (published_on is not None and start > published_on
+                                and bool(_FUTURE_VERB.search(text, 0, m.start())))
+            elif named == "this":
                 keep = cued
             else:  # a year is written
-                keep = cued or (published_on is not None and start > published_on)
+                after_preposition = kind == "year" or _PREPOSITION_BEFORE.search(text[max(0, core - 30) : core])
+                keep = cued or (after_preposition and published_on is not None and start > published_on)
             if keep:
                 found.append(Period(start, precision))
     if not found:

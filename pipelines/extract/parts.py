@@ -8,8 +8,9 @@ whole + part, so each part is linked to its whole (`CutFact.part_of_index`, then
 The cue words, and which figure is the part:
 
 - the part follows the cue: "9,000 jobs, **including** 400 at Twitch", "**of which** 400 are at
-  Twitch", "**among them** 1,900 at Xbox", "**of those**, 300 in Seattle"; the whole is the
-  figure before the cue in the sentence, if any;
+  Twitch", "**among them** 1,900 at Xbox", "**of those**, 300 in Seattle", "the layoffs
+  **include** 100 people at Respawn", "**among the planned reductions are** 600 jobs in R&D"; the
+  whole is the figure before the cue in the sentence, if any;
 - the part comes first: "400 jobs at Twitch **as part of** the round / Amazon's 9,000 cuts",
   "400 ... **are part of** the reduction", "... **are among** the 9,000"; the whole is the figure
   after the cue, if the sentence gives one;
@@ -51,7 +52,8 @@ _QUALIFIER = (
 _DETERMINER_BACK = r"(?:the|those|these)"
 # Before a part: "including", "of which", "among them (are)", "of those,", "Of the 9,000 (cuts),".
 _CUE_BEFORE = re.compile(
-    r"(?:\b(?:including|includ(?:es|ed)|of\s+which|of\s+whom|among\s+(?:them|those|these|whom)|"
+    r"(?:\b(?:including|includ(?:e|es|ed)|of\s+which|of\s+whom|among\s+(?:them|those|these|whom)|"
+    r"among\s+the\s+(?:\w+\s+){0,2}?(?:reductions|cuts|layoffs|lay-offs|job\s+losses|redundancies|positions|roles|jobs)|"
     r"of\s+(?:them|those|these)(?=\s*,))"
     r"(?:\s+(?:are|were|is|was|will\s+be|would\s+be))?"
     rf"|\b(?:out\s+of|of)\s+{_DETERMINER_BACK}\s+(?:\w+\s+)?(?P<back>{NUMBER})(?:\s+[\w-]+){{0,2}}?\s*,)"

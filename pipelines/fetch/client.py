@@ -21,7 +21,7 @@ from pipelines.fetch.charset import decode_html
 from pipelines.fetch.content import looks_like_markup, parse_content_type, refusal_for
 from pipelines.fetch.exchange import Reply
 from pipelines.fetch.navigate import Failed, Limits, Navigator, Refused, Trace
-from pipelines.fetch.netguard import AddressRefused, ResolutionFailed, check_host
+from pipelines.fetch.netguard import AddressRefused, IPAddress, ResolutionFailed, vetted_address
 from pipelines.fetch.pacing import HostPacer
 from pipelines.fetch.result import ERROR, OK, SKIPPED, FetchResult
 from pipelines.fetch.robots import ROBOTS_MAX_BYTES, RobotsCache, RobotsDownload
@@ -199,23 +199,26 @@ class PoliteFetcher:
             fetched_at=datetime.now(timezone.utc),
         )
 
-    def _vet_page(self, url: str) -> None:
-        self._vet_transport(url)
+    def _vet_page(self, url: str) -> IPAddress | None:
+        pinned = self._vet_transport(url)
         if not self._robots.allows(url):
             raise Refused("robots.txt disallows")
         delay = self._robots.crawl_delay_s(url)
         if delay is not None:
             self._pacer.raise_delay(host_of(url), delay)
+        return pinned
 
-    def _vet_transport(self, url: str) -> None:
+    def _vet_transport(self, url: str) -> IPAddress | None:
+        """Scheme and address checks for one hop; the vetted address to connect to, or None when
+        private networks are allowed (the client then resolves the name itself)."""
         ok, reason = is_fetchable_url(url)
         if not ok:
             raise Refused(reason)
         if self.settings.allow_private_networks:
-            return
+            return None
         parts = urlsplit(url)
         try:
-            check_host(parts.hostname or "", parts.port)
+            return vetted_address(parts.hostname or "", parts.port)
         except AddressRefused as exc:
             raise Refused(str(exc)) from exc
         except ResolutionFailed as exc:

@@ -16,6 +16,7 @@ import httpx
 
 from pipelines.fetch.decompress import CorruptBody, UnsupportedEncoding
 from pipelines.fetch.exchange import Reply, send
+from pipelines.fetch.netguard import IPAddress
 from pipelines.fetch.pacing import HostPacer
 from pipelines.fetch.retry import RETRYABLE_ERRORS, is_retryable_status, wait_before_retry
 from pipelines.fetch.urls import host_of
@@ -70,20 +71,25 @@ class Navigator:
         url: str,
         trace: Trace,
         *,
-        vet: Callable[[str], None],
+        vet: Callable[[str], IPAddress | None],
         refuse: Callable[[httpx.Headers], str | None],
         max_bytes: int | None = None,
+        headers: dict[str, str] | None = None,
     ) -> Reply:
         """Final non-redirect reply for ``url``; raises Refused or Failed.
 
         ``vet`` is called on every hop before it is requested and raises
-        Refused or Failed to stop the walk.
+        Refused or Failed to stop the walk. When it returns an address, that
+        hop (and its retries) connects to that address and nowhere else.
+        ``headers`` go with every request (conditional requests use them).
         """
         current = url
         for _hop in range(self._limits.max_redirects + 1):
             trace.last_url = current
-            vet(current)
-            reply = self._send_with_retries(current, trace, refuse, max_bytes or self._limits.max_bytes)
+            pinned = vet(current)
+            reply = self._send_with_retries(
+                current, trace, refuse, max_bytes or self._limits.max_bytes, pinned=pinned, headers=headers
+            )
             if reply.status not in REDIRECT_STATUSES:
                 return reply
             location = reply.headers.get("location", "").strip()
@@ -99,6 +105,9 @@ class Navigator:
         trace: Trace,
         refuse: Callable[[httpx.Headers], str | None],
         max_bytes: int,
+        *,
+        pinned: IPAddress | None = None,
+        headers: dict[str, str] | None = None,
     ) -> Reply:
         host = host_of(url)
         retry_number = 0
@@ -115,6 +124,8 @@ class Navigator:
                     timeout_s=self._limits.timeout_s,
                     refuse=refuse,
                     on_status=lambda status: setattr(trace, "last_status", status),
+                    connect_to=pinned,
+                    headers=headers,
                 )
             except RETRYABLE_ERRORS as exc:
                 if trace.retries_left <= 0:

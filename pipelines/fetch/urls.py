@@ -6,6 +6,7 @@ import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import courlan
+import tld
 
 FETCHABLE_SCHEMES = frozenset({"http", "https"})
 
@@ -84,6 +85,39 @@ def is_fetchable_url(url: str) -> tuple[bool, str | None]:
 def host_of(url: str) -> str:
     """Politeness key: one server per host name, whatever the scheme or port."""
     return (urlsplit(url).hostname or "").lower()
+
+
+def registrable_domain(url: str) -> str | None:
+    """The part of the host name one owner controls ("bbc.co.uk" for www.bbc.co.uk,
+    "foo.blogspot.com" for a blog), by the Public Suffix List that the `tld` package ships (the
+    one courlan uses); None for an IP address, localhost or a name under no known suffix."""
+    try:
+        return tld.get_fld(url, fail_silently=True, fix_protocol=True)
+    except Exception:  # tld on hostile input
+        return None
+
+
+def same_site(url: str, reference: str) -> bool:
+    """True when ``url`` is on the registrable domain of ``reference`` (www.bbc.co.uk and
+    bbc.co.uk are; bbc.co.uk and evil.co.uk, or two blogspot.com blogs, are not). Hosts with no
+    registrable domain (IP addresses, localhost) must match exactly."""
+    ours, theirs = registrable_domain(url), registrable_domain(reference)
+    if ours is not None or theirs is not None:
+        return ours == theirs
+    return bool(host_of(url)) and host_of(url) == host_of(reference)
+
+
+def accepted_canonical(canonical: str | None, fetched_url: str | None) -> str | None:
+    """A page's canonical link (or og:url), if it may speak for the page: only on the registrable
+    domain of the address the page was fetched from. Any page can claim any address; one claiming
+    another outlet's would take that outlet's identity and push its real page out as a duplicate.
+    A page with no web address of its own (a saved file) has nothing to compare with: its claim
+    is all there is, and is kept."""
+    if not canonical:
+        return None
+    if not fetched_url or not fetched_url.startswith(("http://", "https://")):
+        return canonical
+    return canonical if same_site(canonical, fetched_url) else None
 
 
 def origin_of(url: str) -> str:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from pipelines.fetch import FetchSettings, is_fetchable_url
+from pipelines.monitoring.settings import HealthSettings, NotifySettings
 from pipelines.sources.relevance import compile_keyword
 
 KNOWN_KINDS = ("feed", "sitemap", "urls", "html_dir", "warc")
@@ -50,6 +52,9 @@ class SourceSpec:
 class SourcesConfig:
     sources: tuple[SourceSpec, ...]
     fetch: FetchSettings
+    # Thresholds of the health warnings and where warnings and failed runs go (pipelines/monitoring).
+    health: HealthSettings = field(default_factory=HealthSettings)
+    notify: NotifySettings = field(default_factory=NotifySettings)
 
 
 def load_sources(path: Path) -> SourcesConfig:
@@ -68,10 +73,22 @@ def load_sources(path: Path) -> SourcesConfig:
     if duplicated:
         raise SourceError(f"{path}: source names must be unique, repeated: {', '.join(duplicated)}")
     try:
+        read_partitions_start(document.get("partitions"))
+    except ValueError as error:
+        raise SourceError(f"{path}: partitions: {error}") from error
+    try:
         fetch = FetchSettings.from_mapping(document.get("fetch"))
     except ValueError as error:
         raise SourceError(f"{path}: fetch settings: {error}") from error
-    return SourcesConfig(tuple(specs), fetch)
+    try:
+        health = HealthSettings.from_mapping(document.get("health"), names)
+    except ValueError as error:
+        raise SourceError(f"{path}: health thresholds: {error}") from error
+    try:
+        notify = NotifySettings.from_mapping(document.get("notify"))
+    except ValueError as error:
+        raise SourceError(f"{path}: notify settings: {error}") from error
+    return SourcesConfig(tuple(specs), fetch, health, notify)
 
 
 def _parse_source(entry: Any, index: int, base_dir: Path) -> SourceSpec:
@@ -132,3 +149,23 @@ def check_options(name: str, kind: str, options: dict[str, Any]) -> None:
                 compile_keyword(keyword)
             except ValueError as error:
                 raise SourceError(f"{where}: {error}") from error
+
+
+def read_partitions_start(block: Any) -> date | None:
+    """`partitions: {start: YYYY-MM-DD}`: the first discovery day runs and backfills may use
+    (pipelines/partitions.py); None when the file does not say."""
+    if block is None:
+        return None
+    if not isinstance(block, dict) or set(block) - {"start"}:
+        raise ValueError("expected a mapping with one key, start (a date such as 2015-01-01)")
+    value = block.get("start")
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError as error:
+            raise ValueError(f"start {value!r} is not a date such as 2015-01-01") from error
+    if not isinstance(value, date):
+        raise ValueError(f"start must be a date such as 2015-01-01, got {value!r}")
+    return value

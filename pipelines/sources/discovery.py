@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from pipelines.fetch import FetchSettings, PoliteFetcher
+from pipelines.progress import current as current_progress
 from pipelines.sources.config import SourceError, SourceSpec, check_options
 from pipelines.sources.relevance import filter_for, url_words
 
@@ -58,6 +59,10 @@ class DiscoveryOutcome:
     problems: list[DiscoveryProblem] = field(default_factory=list)
     # Per source name: entries the keyword filter left out. Not problems; nothing went wrong.
     skipped: Counter[str] = field(default_factory=Counter)
+    # Per source name: every entry it listed, before the keyword filter and de-duplication, so a
+    # source that listed nothing (an empty or dead feed) can be told from one whose entries were
+    # all filtered out or already listed by another source.
+    listed: Counter[str] = field(default_factory=Counter)
     # Entries whose normalised URL an earlier entry (of any source) already had.
     duplicates: int = 0
 
@@ -69,6 +74,9 @@ class DiscoveryOutcome:
 def discover_all(specs: Iterable[SourceSpec], fetch_settings: FetchSettings | None = None) -> DiscoveryOutcome:
     outcome = DiscoveryOutcome()
     seen: set[str] = set()
+    specs = list(specs)
+    progress = current_progress()
+    progress.set_total(len(specs))
     with ExitStack() as stack:
         fetcher: PoliteFetcher | None = None
         for spec in specs:
@@ -77,10 +85,12 @@ def discover_all(specs: Iterable[SourceSpec], fetch_settings: FetchSettings | No
             except SourceError as error:
                 # Specs built in code skip load_sources; they still get its checks, as a problem.
                 outcome.problems.append(DiscoveryProblem(spec.name, spec.kind, f"unusable source: {error}"))
+                progress.advance()
                 continue
             if spec.kind in NETWORK_KINDS and fetcher is None:
                 fetcher = stack.enter_context(PoliteFetcher(fetch_settings or FetchSettings()))
             _collect(spec, fetch_settings, fetcher, outcome, seen)
+            progress.advance()  # one more source read (live progress, pipelines/progress.py)
     return outcome
 
 
@@ -100,17 +110,21 @@ def _collect(
 ) -> None:
     relevant = filter_for(spec.kind, spec.options)
     skipped = 0
+    outcome.listed[spec.name] += 0  # a source that lists nothing is still counted, as 0
     try:
         for item in _run(spec, settings, fetcher):
             if isinstance(item, DiscoveryProblem):
                 outcome.problems.append(item)
-            elif relevant is not None and not relevant.matches(item.title, item.summary, url_words(item.url)):
+                continue
+            outcome.listed[spec.name] += 1
+            if relevant is not None and not relevant.matches(item.title, item.summary, url_words(item.url)):
                 skipped += 1
             elif item.url in seen:
                 outcome.duplicates += 1
             else:
                 seen.add(item.url)
                 outcome.pages.append(item)
+                current_progress().add(urls=1)
     except Exception as error:  # one unreadable source must not stop the others
         outcome.problems.append(DiscoveryProblem(spec.name, spec.kind, f"{type(error).__name__}: {error}"))
     if skipped:

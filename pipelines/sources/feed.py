@@ -14,7 +14,7 @@ import feedparser
 from pipelines.fetch import FetchSettings, PoliteFetcher, is_fetchable_url, normalize_url
 from pipelines.sources.config import SourceSpec
 from pipelines.sources.discovery import DiscoveredPage, DiscoveryItems, DiscoveryProblem
-from pipelines.sources.remote import Unavailable, declares_entities, download, fetcher_for
+from pipelines.sources.remote import Document, Unavailable, declares_entities, download, fetcher_for
 
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
@@ -30,6 +30,12 @@ def discover(
         except Unavailable as error:
             yield DiscoveryProblem(spec.name, feed_url, str(error))
             return
+    yield from entries(spec, document)
+
+
+def entries(spec: SourceSpec, document: Document) -> DiscoveryItems:
+    """The pages a downloaded feed lists (and what is wrong with it); no network."""
+    feed_url = str(spec.options["url"])
     if document.truncated:
         yield DiscoveryProblem(spec.name, feed_url, "feed is larger than max_bytes; only its start was read")
     if declares_entities(document.data):

@@ -45,6 +45,9 @@ class Document:
     data: bytes  # gzip already undone
     content_type: str | None
     truncated: bool  # cut at max_bytes; the start may still be usable
+    # The server's validators, for a conditional request next time (the feed sensor keeps them).
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 @contextmanager
@@ -58,18 +61,35 @@ def fetcher_for(settings: FetchSettings | None, fetcher: PoliteFetcher | None) -
 
 
 def download(fetcher: PoliteFetcher, url: str) -> Document:
+    document = download_if_changed(fetcher, url)
+    assert document is not None  # only a conditional request can come back unchanged
+    return document
+
+
+def download_if_changed(
+    fetcher: PoliteFetcher, url: str, etag: str | None = None, last_modified: str | None = None
+) -> Document | None:
+    """The document, or None when the server says it has not changed since the validators it gave
+    last time (a conditional GET: If-None-Match, If-Modified-Since; 304 Not Modified)."""
     url = normalize_url(url)
     fetchable, reason = is_fetchable_url(url)
     if not fetchable:
         raise Unavailable(reason or "not fetchable")
+    conditions = {"If-None-Match": etag} if etag else {}
+    if last_modified:
+        conditions["If-Modified-Since"] = last_modified
     trace = Trace(retries_left=fetcher.settings.retries)
     try:
         # The private members are the fetcher's own checks and transport; see the module docstring.
-        reply = fetcher._navigator.get(url, trace, vet=fetcher._vet_page, refuse=_refuse_unwanted)  # noqa: SLF001
+        reply = fetcher._navigator.get(  # noqa: SLF001
+            url, trace, vet=fetcher._vet_page, refuse=_refuse_unwanted, headers=conditions or None  # noqa: SLF001
+        )
     except Refused as error:
         raise Unavailable(f"refused: {error}") from error
     except Failed as error:
         raise Unavailable(str(error)) from error
+    if reply.status == 304 and conditions:
+        return None
     content_type = reply.headers.get("content-type")
     if reply.refusal is not None:
         raise Unavailable(reply.refusal)
@@ -82,7 +102,10 @@ def download(fetcher: PoliteFetcher, url: str) -> Document:
         truncated = truncated or inflated_truncated
     if not data.strip():
         raise Unavailable("empty body")
-    return Document(url=trace.last_url or url, data=data, content_type=content_type, truncated=truncated)
+    return Document(
+        url=trace.last_url or url, data=data, content_type=content_type, truncated=truncated,
+        etag=reply.headers.get("etag"), last_modified=reply.headers.get("last-modified"),
+    )
 
 
 def inflate(data: bytes, limit: int) -> tuple[bytes, bool]:

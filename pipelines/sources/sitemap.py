@@ -76,6 +76,24 @@ def discover(
         yield DiscoveryProblem(spec.name, root, f"not read: {len(waiting)} more sitemap(s) past max_sitemaps ({limit})")
 
 
+def listed_pages(spec: SourceSpec, document_url: str, data: bytes) -> tuple[list[DiscoveredPage], int]:
+    """The pages one downloaded sitemap lists, and how many child sitemaps it names (an index); no
+    network. Entries after a parse error are lost, as in `discover`."""
+    pages: list[DiscoveredPage] = []
+    children = 0
+    try:
+        for entry in parse_sitemap(data):
+            if isinstance(entry, ChildSitemap):
+                children += 1
+                continue
+            page = _page(spec, entry, document_url)
+            if isinstance(page, DiscoveredPage):
+                pages.append(page)
+    except SitemapError:
+        pass
+    return pages, children
+
+
 def _read_one(
     spec: SourceSpec, client: PoliteFetcher, url: str
 ) -> Iterator[UrlEntry | ChildSitemap | DiscoveryProblem]:

@@ -18,6 +18,8 @@ class DiscoveryReport:
     new: int = 0
     problems: list[DiscoveryProblem] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)  # per source: entries the keyword filter left out
+    listed: dict[str, int] = field(default_factory=dict)  # per source: entries listed, before the filter
+    new_by_source: dict[str, int] = field(default_factory=dict)  # per source: URLs recorded for the first time
 
 
 def discover_pages(
@@ -42,7 +44,17 @@ def discover_pages(
         }
         for page in pages
     ]
+    by_source: dict[str, list[dict]] = {}
+    for row in rows:
+        by_source.setdefault(row["source_name"], []).append(row)
     conn.begin()
-    new = insert_new_rows(conn, DISCOVERED_URLS, rows)
+    new_by_source = {name: insert_new_rows(conn, DISCOVERED_URLS, group) for name, group in by_source.items()}
     conn.commit()
-    return DiscoveryReport(found=len(rows), new=new, problems=problems, skipped=dict(outcome.skipped))
+    return DiscoveryReport(
+        found=len(rows),
+        new=sum(new_by_source.values()),
+        problems=problems,
+        skipped=dict(outcome.skipped),
+        listed=dict(outcome.listed),
+        new_by_source=new_by_source,
+    )

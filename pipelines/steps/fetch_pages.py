@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import time
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -16,15 +18,22 @@ import duckdb
 
 from pipelines.fetch import FetchResult, FetchSettings, PoliteFetcher
 from pipelines.fetch.charset import decode_html
+from pipelines.progress import current as current_progress
+from pipelines.progress import failure_kind
 from pipelines.sources.warc import read_record
-from pipelines.warehouse import insert_new_rows
+from pipelines.warehouse import ensure_raw_schema, insert_new_rows
 from pipelines.warehouse.raw_tables import FETCH_LOG, PAGES
 
 # Errors worth another try on a later run; anything else (robots, content type, size) is final.
 RETRYABLE_OUTCOME = "error"
 MAX_RUNS_PER_URL = 3
 COMMIT_EVERY = 50
+# While fetching over the network, results are also committed at least this often, so a slow site
+# does not keep finished pages waiting (and a crash loses at most this much work).
+COMMIT_INTERVAL_S = 5.0
 COMPRESSION_THREADS = 2
+
+Connect = Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]]
 
 
 @dataclass
@@ -34,15 +43,35 @@ class FetchReport:
     outcomes: Counter = field(default_factory=Counter)
 
 
-def fetch_new_pages(
-    conn: duckdb.DuckDBPyConnection, settings: FetchSettings, through: date | None = None
-) -> FetchReport:
+def fetch_new_pages(connect: Connect, settings: FetchSettings, through: date | None = None) -> FetchReport:
     """Fetch what is still pending among the URLs discovered on or before `through` (all when None).
 
     Pending means never stored, never given a final answer (robots, content type, size), and tried
     fewer than MAX_RUNS_PER_URL times: a rerun of a day retries that day's transient failures.
+
+    `connect()` opens the work database (and takes its write lock) for as long as it is open. It is
+    held for the list of pending URLs, for reading saved files (fast, local) and for each batch of
+    fetched pages, one short transaction at a time, but never while waiting on the network: a
+    crawl of slow sites leaves other runs, `make docs` and `layoffs reprocess` free to write.
     """
-    pending = conn.execute(
+    with connect() as conn:
+        ensure_raw_schema(conn)
+        pending = _pending(conn, through)
+        report = FetchReport(wanted=len(pending))
+        current_progress().set_total(len(pending))
+        local = [row for row in pending if row[3]]
+        source_of = {url: (source_name, kind) for url, source_name, kind, _ in pending}
+        _store(lambda: nullcontext(conn), report, source_of, _read_local(local, settings.max_bytes))
+    remote = [row for row in pending if not row[3]]
+    if remote:
+        with PoliteFetcher(settings) as fetcher:
+            results = fetcher.fetch_many(url for url, *_ in remote)
+            _store(connect, report, source_of, results, interval_s=COMMIT_INTERVAL_S)
+    return report
+
+
+def _pending(conn, through: date | None) -> list[tuple]:
+    return conn.execute(
         """
         select d.url, d.source_name, d.source_kind, d.local_path
         from raw.discovered_urls d
@@ -54,45 +83,47 @@ def fetch_new_pages(
         """,
         [RETRYABLE_OUTCOME, MAX_RUNS_PER_URL, through, through],
     ).fetchall()
-    report = FetchReport(wanted=len(pending))
-    local = [row for row in pending if row[3]]
-    remote = [row for row in pending if not row[3]]
-    source_of = {url: (source_name, kind) for url, source_name, kind, _ in pending}
-
-    results = _read_local(local, settings.max_bytes)
-    if remote:
-        with PoliteFetcher(settings) as fetcher:
-            _store(conn, report, source_of, results)
-            _store(conn, report, source_of, fetcher.fetch_many(url for url, *_ in remote))
-    else:
-        _store(conn, report, source_of, results)
-    return report
 
 
-def _store(conn, report: FetchReport, source_of: dict, results: Iterable[FetchResult]) -> None:
+def _store(connect: Connect, report: FetchReport, source_of: dict, results: Iterable[FetchResult],
+           interval_s: float | None = None) -> None:
+    """Commit results in batches of COMMIT_EVERY, and every `interval_s` seconds when given; the
+    database is opened (`connect`) only for each commit."""
     # Pages are compressed on threads (zlib lets go of the GIL) while the next ones are read or
     # fetched: compression is half the work of storing a page.
     with ThreadPoolExecutor(max_workers=COMPRESSION_THREADS, thread_name_prefix="compress") as compressor:
         pages, attempts = [], []
+        last_commit = time.monotonic()
+        progress = current_progress()
         for result in results:
             report.outcomes[result.outcome] += 1
+            progress.advance()
+            if result.outcome != "ok":
+                progress.fail(failure_kind(result.error, result.outcome))
             source_name, kind = source_of.get(result.url, (None, None))
             attempts.append(_attempt_row(result, source_name))
             if result.outcome == "ok" and result.html is not None:
                 pages.append(compressor.submit(_page_row, result, source_name, kind))
-            if len(attempts) >= COMMIT_EVERY:
-                report.stored += _commit(conn, [page.result() for page in pages], attempts)
+            due = interval_s is not None and time.monotonic() - last_commit >= interval_s
+            if len(attempts) >= COMMIT_EVERY or due:
+                stored = _commit(connect, [page.result() for page in pages], attempts)
+                report.stored += stored
+                progress.add(stored=stored)
                 pages, attempts = [], []
-        report.stored += _commit(conn, [page.result() for page in pages], attempts)
+                last_commit = time.monotonic()
+        stored = _commit(connect, [page.result() for page in pages], attempts)
+        report.stored += stored
+        progress.add(stored=stored)
 
 
-def _commit(conn, pages: list[dict], attempts: list[dict]) -> int:
+def _commit(connect: Connect, pages: list[dict], attempts: list[dict]) -> int:
     if not attempts:
         return 0
-    conn.begin()
-    stored = insert_new_rows(conn, PAGES, pages)
-    insert_new_rows(conn, FETCH_LOG, attempts)
-    conn.commit()
+    with connect() as conn:
+        conn.begin()
+        stored = insert_new_rows(conn, PAGES, pages)
+        insert_new_rows(conn, FETCH_LOG, attempts)
+        conn.commit()
     return stored
 
 

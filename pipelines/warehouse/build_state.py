@@ -5,27 +5,27 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 
-# The tables dbt reads, each with the key that identifies a row.
-DBT_INPUTS = {
-    "raw.pages": "url",
-    "raw.fetch_log": "attempt_id",
-    "raw.articles": "url",
-    "raw.cut_mentions": "mention_id",
-    "raw.extraction_log": "article_url || extractor_version",
+# Large columns whose contents another column of the same row already stands for (a SHA-256 of
+# them, written in the same statement), so the fingerprint need not read them.
+CONTENT_STAND_INS = {
+    "raw.pages": {"html_gzip": "content_sha256"},
+    "raw.articles": {"text": "text_sha256"},
 }
 
 
 def inputs_fingerprint(conn: duckdb.DuckDBPyConnection, manifest_path: Path, project_files: list[Path]) -> str:
+    """A digest of everything a dbt build reads: the contents of every table dbt declares as a
+    source (each row's every column, not just the keys: `layoffs reprocess` rewrites figures
+    under the same keys), the models, seeds and macros, the project files and today's date."""
     digest = hashlib.sha256()
-    for table, key in DBT_INPUTS.items():
-        count, key_hash = conn.execute(f"select count(*), coalesce(sum(hash({key})), 0) from {table}").fetchone()
-        digest.update(f"{table}:{count}:{key_hash};".encode())
     manifest = json.loads(Path(manifest_path).read_text(encoding="utf-8"))
+    for table in source_tables(manifest):
+        digest.update(f"{table}:{table_fingerprint(conn, table)};".encode())
     # Node checksums change with model SQL and seed contents, not with parse times.
     for section in ("nodes", "sources", "macros", "exposures", "unit_tests"):
         for unique_id, node in sorted((manifest.get(section) or {}).items()):
@@ -35,6 +35,41 @@ def inputs_fingerprint(conn: duckdb.DuckDBPyConnection, manifest_path: Path, pro
     # A test such as "not in the future" depends on the day it runs.
     digest.update(datetime.now(UTC).date().isoformat().encode())
     return digest.hexdigest()
+
+
+def source_tables(manifest: dict) -> list[str]:
+    """schema.table of every dbt source, so a raw table added to _sources.yml is fingerprinted too.
+
+    Except a source marked `meta: {fingerprint: false}`: raw.discovery_log gains a row on every
+    run, found anything or not, and must not turn a run that found nothing into a rebuild."""
+    tables = {
+        f"{node.get('schema')}.{node.get('identifier') or node.get('name')}"
+        for node in (manifest.get("sources") or {}).values()
+        if ((node.get("config") or {}).get("meta") or node.get("meta") or {}).get("fingerprint", True) is not False
+    }
+    return sorted(tables)
+
+
+def table_fingerprint(conn: duckdb.DuckDBPyConnection, table: str) -> str:
+    """Row count and the sum of every row's hash over all its columns: order-free, and any changed
+    value changes it. A table that does not exist yet is "missing"."""
+    schema, name = table.split(".", 1)
+    columns = [
+        column
+        for (column,) in conn.execute(
+            "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
+            "order by ordinal_position",
+            [schema, name],
+        ).fetchall()
+        if column not in CONTENT_STAND_INS.get(table, {})
+    ]
+    if not columns:
+        return "missing"
+    quoted = ", ".join(f'"{column}"' for column in columns)
+    count, row_hashes = conn.execute(
+        f'select count(*), coalesce(sum(hash({quoted})), 0) from "{schema}"."{name}"'
+    ).fetchone()
+    return f"{count}:{row_hashes}"
 
 
 def _signature(node: dict) -> str:
@@ -50,6 +85,41 @@ def _ensure(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute(
         """create table if not exists pipeline_state.published_builds (
             fingerprint varchar, warehouse_path varchar, warehouse_bytes bigint, published_at timestamp)"""
+    )
+
+
+def _ensure_pending(conn: duckdb.DuckDBPyConnection) -> None:
+    conn.execute("create schema if not exists pipeline_state")
+    conn.execute(
+        """create table if not exists pipeline_state.pending_builds (
+            run_id varchar primary key, fingerprint varchar, computed_at timestamp)"""
+    )
+
+
+def remember_build_inputs(conn: duckdb.DuckDBPyConnection, run_id: str, fingerprint: str) -> None:
+    """The fingerprint of the inputs a run's dbt build starts from, for its publish step to record.
+
+    Recomputing it at publish time would count rows written after the build (by a concurrent run,
+    a hand-run step) as published, and the next run would skip a build that never included them.
+    """
+    _ensure_pending(conn)
+    conn.execute("insert or replace into pipeline_state.pending_builds values (?, ?, ?)",
+                 [run_id, fingerprint, datetime.now(UTC).replace(tzinfo=None)])
+
+
+def built_from(conn: duckdb.DuckDBPyConnection, run_id: str) -> str | None:
+    """The fingerprint `remember_build_inputs` kept for this run, or None (no build in this run)."""
+    _ensure_pending(conn)
+    row = conn.execute("select fingerprint from pipeline_state.pending_builds where run_id = ?", [run_id]).fetchone()
+    return row[0] if row else None
+
+
+def forget_build_inputs(conn: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    _ensure_pending(conn)
+    # This run's, and any a killed run left behind more than a day ago.
+    conn.execute(
+        "delete from pipeline_state.pending_builds where run_id = ? or computed_at < ?",
+        [run_id, datetime.now(UTC).replace(tzinfo=None) - timedelta(days=1)],
     )
 
 

@@ -111,9 +111,11 @@ CLEANED_PAGES = RawTable(
     (
         _c("page_url", "VARCHAR"),
         _c("content_sha256", "VARCHAR"),
-        _c("outcome", "VARCHAR"),  # article | no_article | duplicate
+        _c("outcome", "VARCHAR"),  # article | no_article | duplicate | error (cleaning crashed)
         _c("article_url", "VARCHAR"),
         _c("cleaned_at", "TIMESTAMP"),
+        _c("error", "VARCHAR"),  # why cleaning failed (outcome error): exception, timeout, dead worker
+        _c("attempts", "INTEGER"),  # cleanings of this page version so far; errors retry up to a limit
     ),
     ("page_url", "content_sha256"),
 )
@@ -158,9 +160,36 @@ CUT_MENTIONS = RawTable(
         _c("status", "VARCHAR"),  # announced | planned | completed
         _c("reason", "VARCHAR"),  # Challenger-style category, 'other' when no cue
         _c("location", "VARCHAR"),  # the site as the article wrote it, when it names one
+        # day | week | month | year: how much of announced_on the article gave
+        _c("announced_precision", "VARCHAR"),
+        # The period the cut takes effect in, as stated: its first day and day | month | quarter | year.
+        _c("effective_on", "DATE"),
+        _c("effective_precision", "VARCHAR"),
+        # The fact of the same article (and extractor version) this fact's figure is a part of.
+        _c("part_of_mention_id", "VARCHAR"),
         _c("extracted_at", "TIMESTAMP"),
     ),
     ("mention_id",),
+)
+
+# One row per source per discovery run, empty listings and failed ones included: the record that
+# lets `layoffs status` and marts.fct_source_health tell a dead or empty feed from a quiet day.
+DISCOVERY_LOG = RawTable(
+    "discovery_log",
+    (
+        _c("listing_id", "VARCHAR"),
+        _c("run_id", "VARCHAR"),  # the Dagster run that listed it (NULL outside Dagster)
+        _c("source_name", "VARCHAR"),
+        _c("source_kind", "VARCHAR"),
+        _c("discovered_on", "DATE"),  # the run's discovery day (its partition)
+        _c("listed", "INTEGER"),  # entries the source listed, before the keyword filter
+        _c("filtered_out", "INTEGER"),  # of those, left out by the keyword filter
+        _c("new_urls", "INTEGER"),  # URLs recorded in raw.discovered_urls for the first time
+        _c("problems", "INTEGER"),  # documents of the source that could not be read
+        _c("error", "VARCHAR"),  # the first problems' messages
+        _c("listed_at", "TIMESTAMP"),
+    ),
+    ("listing_id",),
 )
 
 EXTRACTION_LOG = RawTable(
@@ -170,11 +199,14 @@ EXTRACTION_LOG = RawTable(
         _c("extractor_version", "VARCHAR"),
         _c("facts", "INTEGER"),
         _c("extracted_at", "TIMESTAMP"),
+        _c("outcome", "VARCHAR"),  # ok | error (extraction crashed; NULL in rows older than this column: ok)
+        _c("error", "VARCHAR"),  # why extraction failed: exception, timeout, dead worker
+        _c("attempts", "INTEGER"),  # readings by this version so far; errors retry up to a limit
     ),
     ("article_url", "extractor_version"),
 )
 
-RAW_TABLES = (DISCOVERED_URLS, FETCH_LOG, PAGES, CLEANED_PAGES, ARTICLES, CUT_MENTIONS, EXTRACTION_LOG)
+RAW_TABLES = (DISCOVERED_URLS, FETCH_LOG, PAGES, CLEANED_PAGES, ARTICLES, CUT_MENTIONS, EXTRACTION_LOG, DISCOVERY_LOG)
 
 
 def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:

@@ -136,6 +136,10 @@ select
     status,
     reason,
     location,
+    announced_precision,
+    effective_on,
+    effective_precision,
+    part_of_mention_id,
     extractor_version,
     is_exact_figure
 from grouped

@@ -41,6 +41,10 @@ select
     grouped.status,
     grouped.reason,
     grouped.location,
+    grouped.announced_precision,
+    grouped.effective_on,
+    grouped.effective_precision,
+    grouped.part_of_mention_id,
     grouped.extractor_version,
     grouped.is_exact_figure
 from grouped

@@ -10,6 +10,10 @@ select
     any_value(published_on) as published_on,
     min(announced_on) as announced_on,
     min(announced_on) = any_value(first_announced_on) as is_first_report,
+    first(announced_precision order by announced_on, confidence desc, mention_id) as announced_precision,
+    first(effective_on order by confidence desc, mention_id) filter (where effective_on is not null) as effective_on,
+    first(effective_precision order by confidence desc, mention_id) filter (where effective_on is not null)
+        as effective_precision,
     first(headcount_low order by confidence desc, mention_id) as headcount_low,
     first(headcount_high order by confidence desc, mention_id) as headcount_high,
     first(headcount_text order by confidence desc, mention_id) as headcount_text,

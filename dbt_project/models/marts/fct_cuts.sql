@@ -1,7 +1,33 @@
 -- One row per cut event. Several reports of one cut (several outlets, or one outlet twice)
 -- collapse into one row here; see the `cut_event` and `headcount_consensus` docs.
 with event_mentions as (
-    select * from {{ ref('int_cut_events') }}
+    select
+        *,
+        -- Finest first: the order in which precisions are preferred.
+        case announced_precision when 'day' then 1 when 'week' then 2 when 'month' then 3 when 'quarter' then 4
+            when 'year' then 5 end as announced_precision_rank,
+        case effective_precision when 'day' then 1 when 'month' then 2 when 'quarter' then 3 when 'year' then 4
+            end as effective_precision_rank,
+        min(announced_on) over (partition by cut_id) as event_announced_on
+    from {{ ref('int_cut_events') }}
+),
+
+-- A report whose figure the article gave as a part of another ("about 400 Twitch jobs go as part
+-- of the round") makes its event a part of the event holding that whole. The event a majority of
+-- such reports point to wins (then the earliest whole); an event is never a part of itself.
+part_links as (
+    select parts.cut_id, wholes.cut_id as whole_cut_id, count(*) as reports, min(wholes.announced_on) as whole_on
+    from event_mentions as parts
+    inner join event_mentions as wholes
+        on wholes.mention_id = parts.part_of_mention_id
+    where wholes.cut_id <> parts.cut_id
+    group by parts.cut_id, wholes.cut_id
+),
+
+event_wholes as (
+    select cut_id, first(whole_cut_id order by reports desc, whole_on, whole_cut_id) as part_of_cut_id
+    from part_links
+    group by cut_id
 ),
 
 fiscal_calendar as (
@@ -75,7 +101,18 @@ events as (
             when 1 then 'planned'
         end as status,
         first(location order by is_exact_figure desc, confidence desc, announced_on, article_url)
-            filter (where location is not null) as location
+            filter (where location is not null) as location,
+        -- The precision of the report that gave the event's date (the finest, when several did).
+        first(announced_precision order by announced_on, announced_precision_rank nulls last)
+            as announced_precision,
+        -- The finest effective period any report states (the earliest on a tie), among those that
+        -- do not start before the announcement's period.
+        first(effective_on order by effective_precision_rank, effective_on)
+            filter (where effective_on >= cast(date_trunc(effective_precision, event_announced_on) as date))
+            as effective_on,
+        first(effective_precision order by effective_precision_rank, effective_on)
+            filter (where effective_on >= cast(date_trunc(effective_precision, event_announced_on) as date))
+            as effective_precision
     from event_mentions
     group by cut_id
 )
@@ -86,6 +123,7 @@ select
     events.division,
     events.division_path,
     events.announced_on,
+    events.announced_precision,
     events.last_reported_on,
     {{ quarter_label('events.announced_on') }} as quarter,
     -- The company's fiscal quarter of the event's date, from its fiscal calendar (by month).
@@ -103,10 +141,16 @@ select
     events.confidence,
     events.status,
     coalesce(event_reasons.reason, 'other') as reason,
-    events.location
+    events.location,
+    events.effective_on,
+    events.effective_precision,
+    -- The event this one is a part of: its figure is inside that event's, and totals leave it out.
+    event_wholes.part_of_cut_id
 from events
 left join fiscal_calendar
     on fiscal_calendar.company = events.company
     and fiscal_calendar.month_start = date_trunc('month', events.announced_on)
 left join event_reasons
     on event_reasons.cut_id = events.cut_id
+left join event_wholes
+    on event_wholes.cut_id = events.cut_id

@@ -7,5 +7,7 @@ select
     content_sha256,
     outcome,
     article_url,
-    cleaned_at
+    cleaned_at,
+    error,
+    attempts
 from source_outcomes

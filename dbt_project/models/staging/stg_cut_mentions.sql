@@ -1,5 +1,6 @@
 -- Only the newest extractor's reading of each article counts: an upgraded extractor re-reads
--- stored articles, and its facts replace the old ones instead of adding to them.
+-- stored articles, and its facts replace the old ones instead of adding to them. A reading that
+-- crashed (outcome 'error', retried by later runs) is no reading: the last good one stays in use.
 with source_mentions as (
     select * from {{ source('raw', 'cut_mentions') }}
 ),
@@ -7,6 +8,7 @@ with source_mentions as (
 latest_reading as (
     select article_url, arg_max(extractor_version, extracted_at) as extractor_version
     from {{ source('raw', 'extraction_log') }}
+    where outcome is distinct from 'error'
     group by article_url
 )
 
@@ -31,6 +33,10 @@ select
     lower(trim(source_mentions.status)) as status,
     lower(trim(source_mentions.reason)) as reason,
     nullif(trim(source_mentions.location), '') as location,
+    lower(trim(source_mentions.announced_precision)) as announced_precision,
+    cast(source_mentions.effective_on as date) as effective_on,
+    lower(trim(source_mentions.effective_precision)) as effective_precision,
+    source_mentions.part_of_mention_id,
     source_mentions.extracted_at
 from source_mentions
 inner join latest_reading

@@ -6,5 +6,9 @@ select
     article_url,
     extractor_version,
     facts,
-    extracted_at
+    extracted_at,
+    -- Rows written before the outcome column existed are successful readings.
+    coalesce(outcome, 'ok') as outcome,
+    error,
+    attempts
 from source_log

@@ -1,0 +1,71 @@
+"""The fetch step does not hold the work database while it waits on the network.
+
+A crawl of slow sites used to keep the work database's write lock (and DuckDB's file lock) for
+its whole network phase, so another run, `make docs` or `layoffs reprocess` failed with lock
+errors meanwhile. Now pages are fetched outside the lock and committed in short transactions.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+
+import duckdb
+import yaml
+
+from conftest import SAMPLE_DIR
+from fetch_server import FetchTestServer, Reply, http_server  # noqa: F401 - fixture
+from pipelines import settings
+from pipelines.runner import run_pipeline
+
+OTHER_WRITER = """
+import sys, time, duckdb
+from pathlib import Path
+from pipelines.locking import write_access
+started = time.monotonic()
+with write_access(Path(sys.argv[1]), timeout_s=float(sys.argv[2])):
+    with duckdb.connect(sys.argv[1]) as conn:
+        conn.execute("create table if not exists main.other_writer (written_at double)")
+        conn.execute("insert into main.other_writer values (?)", [time.time()])
+print(round(time.monotonic() - started, 2))
+"""
+
+
+def test_another_writer_gets_the_work_database_while_a_slow_site_is_fetched(
+    tmp_path, warehouse_env, monkeypatch, http_server: FetchTestServer  # noqa: F811
+):
+    pages = sorted(SAMPLE_DIR.glob("*.html"))[:3]
+    for page in pages:
+        # Each page takes 4 s to start answering: 12 s of network for the step.
+        http_server.add(f"/{page.name}", Reply(body=page.read_bytes(), delay_s=4.0))
+    sources = tmp_path / "sources.yml"
+    sources.write_text(yaml.safe_dump({
+        "sources": [{"name": "slow", "kind": "urls", "urls": [http_server.url(f"/{page.name}") for page in pages]}],
+        "fetch": {"allow_private_networks": True, "per_host_delay_s": 0.0, "timeout_s": 20, "retries": 0},
+    }))
+    monkeypatch.setenv(settings.SOURCES_ENV, str(sources))
+    work_db = settings.work_db_path()
+
+    outcome = {}
+    run = threading.Thread(target=lambda: outcome.update(result=run_pipeline()), daemon=True)
+    run.start()
+    deadline = time.monotonic() + 120
+    while http_server.hits(f"/{pages[0].name}") == 0:
+        assert time.monotonic() < deadline and run.is_alive(), "the run never reached the slow site"
+        time.sleep(0.05)
+    time.sleep(0.5)  # well inside the first page's 4 s
+
+    # Another process takes the write lock and writes, while the step waits on the site.
+    other = subprocess.run([sys.executable, "-c", OTHER_WRITER, str(work_db), "3"],
+                           capture_output=True, text=True, timeout=60)
+    still_fetching = http_server.hits(f"/{pages[-1].name}") == 0
+    assert other.returncode == 0, f"the fetch step held the work database: {other.stderr[-800:]}"
+    assert float(other.stdout) < 3 and still_fetching
+
+    run.join(timeout=300)
+    assert outcome["result"].success, outcome["result"].message
+    with duckdb.connect(str(work_db), read_only=True) as conn:
+        assert conn.execute("select count(*) from raw.pages").fetchone()[0] == 3
+        assert conn.execute("select count(*) from main.other_writer").fetchone()[0] == 1
