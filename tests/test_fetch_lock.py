@@ -1,4 +1,4 @@
-"""The fetch step does not hold the work database while it waits on the network.
+"""The discover and fetch steps do not hold the work database while they wait on the network.
 
 A crawl of slow sites used to keep the work database's write lock (and DuckDB's file lock) for
 its whole network phase, so another run, `make docs` or `layoffs reprocess` failed with lock
@@ -68,4 +68,48 @@ def test_another_writer_gets_the_work_database_while_a_slow_site_is_fetched(
     assert outcome["result"].success, outcome["result"].message
     with duckdb.connect(str(work_db), read_only=True) as conn:
         assert conn.execute("select count(*) from raw.pages").fetchone()[0] == 3
+        assert conn.execute("select count(*) from main.other_writer").fetchone()[0] == 1
+
+
+FEED = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Desk</title><link>http://127.0.0.1/</link>
+<item><title>Initech to cut 300 jobs</title><link>{link}</link></item>
+</channel></rss>"""
+
+
+def test_another_writer_gets_the_work_database_while_a_slow_feed_is_read(
+    tmp_path, warehouse_env, monkeypatch, http_server: FetchTestServer  # noqa: F811
+):
+    page = sorted(SAMPLE_DIR.glob("*.html"))[0]
+    http_server.add(f"/{page.name}", Reply(body=page.read_bytes()))
+    # The feed takes 6 s to answer: discovery's network phase.
+    http_server.add("/feed.xml", Reply(body=FEED.format(link=http_server.url(f"/{page.name}")).encode(),
+                                      content_type="application/rss+xml", delay_s=6.0))
+    sources = tmp_path / "sources.yml"
+    sources.write_text(yaml.safe_dump({
+        "sources": [{"name": "desk", "kind": "feed", "url": http_server.url("/feed.xml")}],
+        "fetch": {"allow_private_networks": True, "per_host_delay_s": 0.0, "timeout_s": 20, "retries": 0},
+    }))
+    monkeypatch.setenv(settings.SOURCES_ENV, str(sources))
+    work_db = settings.work_db_path()
+
+    outcome = {}
+    run = threading.Thread(target=lambda: outcome.update(result=run_pipeline()), daemon=True)
+    run.start()
+    deadline = time.monotonic() + 120
+    while http_server.hits("/feed.xml") == 0:
+        assert time.monotonic() < deadline and run.is_alive(), "the run never reached the feed"
+        time.sleep(0.05)
+    time.sleep(0.5)  # well inside the feed's 6 s
+
+    other = subprocess.run([sys.executable, "-c", OTHER_WRITER, str(work_db), "3"],
+                           capture_output=True, text=True, timeout=60)
+    assert other.returncode == 0, f"the discover step held the work database: {other.stderr[-800:]}"
+    assert float(other.stdout) < 3 and http_server.hits(f"/{page.name}") == 0
+
+    run.join(timeout=300)
+    assert outcome["result"].success, outcome["result"].message
+    with duckdb.connect(str(work_db), read_only=True) as conn:
+        assert conn.execute("select count(*) from raw.discovered_urls where source_name = 'desk'").fetchone()[0] == 1
+        assert conn.execute("select count(*) from raw.pages").fetchone()[0] == 1
         assert conn.execute("select count(*) from main.other_writer").fetchone()[0] == 1

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import duckdb
 
-from pipelines.sources import DiscoveryProblem, SourcesConfig, discover_all
+from pipelines.sources import DiscoveryOutcome, DiscoveryProblem, SourcesConfig, discover_all
 from pipelines.warehouse import insert_new_rows
 from pipelines.warehouse.raw_tables import DISCOVERED_URLS
 
@@ -22,14 +22,21 @@ class DiscoveryReport:
     new_by_source: dict[str, int] = field(default_factory=dict)  # per source: URLs recorded for the first time
 
 
-def discover_pages(
-    conn: duckdb.DuckDBPyConnection, config: SourcesConfig, discovered_on: date | None = None
+def list_sources(config: SourcesConfig) -> DiscoveryOutcome:
+    """What every source lists now. This is the network phase (robots.txt, pacing, retries, up to
+    dozens of sitemaps), so it runs without the work database: another run, `make docs` or
+    `layoffs reprocess` can take the write lock meanwhile."""
+    return discover_all(config.sources, config.fetch)
+
+
+def record_listing(
+    conn: duckdb.DuckDBPyConnection, outcome: DiscoveryOutcome, discovered_on: date | None = None
 ) -> DiscoveryReport:
-    """Record every URL the sources list now; `discovered_on` is the run's logical day (its partition).
+    """Record every URL a listing holds, in one short transaction; `discovered_on` is the run's
+    logical day (its partition).
 
     A URL keeps the day it was first listed: later runs that list it again change nothing.
     """
-    outcome = discover_all(config.sources, config.fetch)
     pages, problems = outcome.pages, outcome.problems
     now = datetime.now(UTC).replace(tzinfo=None)
     rows = [
