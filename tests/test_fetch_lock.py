@@ -33,6 +33,26 @@ print(round(time.monotonic() - started, 2))
 """
 
 
+def start_run_on(tmp_path, monkeypatch, http_server, sources: list[dict], first_path: str) -> tuple[threading.Thread, dict]:
+    """Start `layoffs run` over `sources` in a thread; return once it has asked for `first_path`
+    and is waiting on the answer."""
+    path = tmp_path / "sources.yml"
+    path.write_text(yaml.safe_dump({
+        "sources": sources,
+        "fetch": {"allow_private_networks": True, "per_host_delay_s": 0.0, "timeout_s": 20, "retries": 0},
+    }))
+    monkeypatch.setenv(settings.SOURCES_ENV, str(path))
+    outcome: dict = {}
+    run = threading.Thread(target=lambda: outcome.update(result=run_pipeline()), daemon=True)
+    run.start()
+    deadline = time.monotonic() + 120
+    while http_server.hits(first_path) == 0:
+        assert time.monotonic() < deadline and run.is_alive(), f"the run never asked for {first_path}"
+        time.sleep(0.05)
+    time.sleep(0.5)  # well inside the answer's delay
+    return run, outcome
+
+
 def test_another_writer_gets_the_work_database_while_a_slow_site_is_fetched(
     tmp_path, warehouse_env, monkeypatch, http_server: FetchTestServer  # noqa: F811
 ):
@@ -40,22 +60,12 @@ def test_another_writer_gets_the_work_database_while_a_slow_site_is_fetched(
     for page in pages:
         # Each page takes 4 s to start answering: 12 s of network for the step.
         http_server.add(f"/{page.name}", Reply(body=page.read_bytes(), delay_s=4.0))
-    sources = tmp_path / "sources.yml"
-    sources.write_text(yaml.safe_dump({
-        "sources": [{"name": "slow", "kind": "urls", "urls": [http_server.url(f"/{page.name}") for page in pages]}],
-        "fetch": {"allow_private_networks": True, "per_host_delay_s": 0.0, "timeout_s": 20, "retries": 0},
-    }))
-    monkeypatch.setenv(settings.SOURCES_ENV, str(sources))
+    run, outcome = start_run_on(
+        tmp_path, monkeypatch, http_server,
+        [{"name": "slow", "kind": "urls", "urls": [http_server.url(f"/{page.name}") for page in pages]}],
+        first_path=f"/{pages[0].name}",
+    )
     work_db = settings.work_db_path()
-
-    outcome = {}
-    run = threading.Thread(target=lambda: outcome.update(result=run_pipeline()), daemon=True)
-    run.start()
-    deadline = time.monotonic() + 120
-    while http_server.hits(f"/{pages[0].name}") == 0:
-        assert time.monotonic() < deadline and run.is_alive(), "the run never reached the slow site"
-        time.sleep(0.05)
-    time.sleep(0.5)  # well inside the first page's 4 s
 
     # Another process takes the write lock and writes, while the step waits on the site.
     other = subprocess.run([sys.executable, "-c", OTHER_WRITER, str(work_db), "3"],
@@ -85,22 +95,12 @@ def test_another_writer_gets_the_work_database_while_a_slow_feed_is_read(
     # The feed takes 6 s to answer: discovery's network phase.
     http_server.add("/feed.xml", Reply(body=FEED.format(link=http_server.url(f"/{page.name}")).encode(),
                                       content_type="application/rss+xml", delay_s=6.0))
-    sources = tmp_path / "sources.yml"
-    sources.write_text(yaml.safe_dump({
-        "sources": [{"name": "desk", "kind": "feed", "url": http_server.url("/feed.xml")}],
-        "fetch": {"allow_private_networks": True, "per_host_delay_s": 0.0, "timeout_s": 20, "retries": 0},
-    }))
-    monkeypatch.setenv(settings.SOURCES_ENV, str(sources))
+    run, outcome = start_run_on(
+        tmp_path, monkeypatch, http_server,
+        [{"name": "desk", "kind": "feed", "url": http_server.url("/feed.xml")}],
+        first_path="/feed.xml",
+    )
     work_db = settings.work_db_path()
-
-    outcome = {}
-    run = threading.Thread(target=lambda: outcome.update(result=run_pipeline()), daemon=True)
-    run.start()
-    deadline = time.monotonic() + 120
-    while http_server.hits("/feed.xml") == 0:
-        assert time.monotonic() < deadline and run.is_alive(), "the run never reached the feed"
-        time.sleep(0.05)
-    time.sleep(0.5)  # well inside the feed's 6 s
 
     other = subprocess.run([sys.executable, "-c", OTHER_WRITER, str(work_db), "3"],
                            capture_output=True, text=True, timeout=60)
