@@ -277,6 +277,11 @@ def opening_company(sentence: str, people: frozenset[str], accept_name, common_w
     run = _NAME_RUN.match(sentence, len(sentence) - len(sentence.lstrip(" \"'")))
     if run is None:
         return None  # most sentences: no capitalised name where they start
+    # The name must act or take an apposition right after the run (the check at the end): tested
+    # first because it is cheap and rules out most sentences ("Analysts said ..." passes, "Several
+    # employees described ..." does not). Any name found below ends where the run ends.
+    if not (_ACTS.match(sentence, run.end()) or _APPOSITION.match(sentence, run.end())):
+        return None
     found = unseeded_mentions(sentence[: run.end()], [], people)
     if not found:
         return None
