@@ -117,3 +117,32 @@ def test_a_unit_with_its_own_count_is_found_however_far_from_the_verb():
             "management unit.")
     assert sorted(summary(text)) == [("Deutsche Bank", "asset management", 100, 100),
                                      ("Deutsche Bank", "investment banking", 250, 250)]
+
+
+def test_a_company_named_only_in_a_background_clause_is_not_what_its_points_to():
+    # "its" in the cut clause is the company of the sentence before, not the rival named after
+    # "follows" (a clause about other firms' earlier cuts).
+    text = ("Pinewood Analytics is cutting about 900 jobs, it said in a memo to staff. "
+            "The cuts affect 8% of its workforce and follow thousands of layoffs at rivals such as Amazon and Meta.")
+    assert {f.company for f in facts(text, published_on=date(2023, 1, 20))} == {"Pinewood Analytics"}
+
+
+def test_the_last_major_restructuring_is_background():
+    # No page date, so the year alone cannot make the clause old: the words must.
+    text = ("Intel said on Thursday it would cut 15,000 jobs. "
+            "Wipro's last major restructuring was in 2016, when it said it would cut up to 9,000 roles.")
+    assert summary(text, published_on=None) == [("Intel", None, 15000, 15000)]
+
+
+def test_a_survey_s_findings_are_no_company_s_cut():
+    # The cut sits in a clause after the survey's: the survey words are read on the whole sentence.
+    text = ("A KPMG study - which polled 500 finance chiefs across Britain - found 40% of firms have frozen "
+            "hiring, and about a third have begun laying staff off or plan to trim headcount.")
+    assert facts(text, published_on=date(2022, 8, 19)) == []
+
+
+def test_a_gerund_opening_a_sentence_is_not_a_company():
+    text = ("Siemens will cut 2,700 jobs at its gas and power business, it said on Tuesday. "
+            "Restructuring would save 200 million euros, it said. "
+            "The company will now consult employee representatives so the job cuts happen fairly, it said.")
+    assert {f.company for f in facts(text, published_on=date(2019, 6, 18))} == {"Siemens"}

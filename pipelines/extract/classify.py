@@ -84,6 +84,10 @@ _SCOPE_MARKER = re.compile(
     r"earlier\s+(?:this|that|in\s+the)\s+year|over\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:years?|months)|"
     r"in\s+the\s+past\s+(?:\w+\s+)?(?:years?|months)|"
     r"(?:an?|the|its)\s+(?:previous|prior|earlier|initial|first|last)\s+(?:round|wave|batch)|"
+    # "Its last major restructuring was in 2016, when ...": an earlier programme named as such
+    # ("first" is left out here: "the first layoffs will come in March" is still to come).
+    r"(?:the|its|their|[A-Z][\w&.-]*'s)\s+(?:previous|prior|earlier|last)\s+(?:(?:major|big|large|significant)\s+)?"
+    r"(?:restructuring|overhaul|reorgani[sz]ation|layoffs|job\s+cuts)|"
     r"(?:initial|first|earlier|previous|prior|later|past|subsequent)\s+(?:rounds?|waves?)|"
     r"previously|largest[\s-]ever|biggest[\s-]ever|brings?\s+(?:the|its)\s+(?:\w+\s+)?total|bringing\s+(?:the|its)\s+(?:\w+\s+)?total|"
     r"brought\s+(?:the|its)\s+(?:\w+\s+)?total|repeated\s+(?:cuts|layoffs|rounds)|rolling\s+(?:layoffs|cuts|workforce)|"
@@ -150,6 +154,9 @@ _NON_EVENT = re.compile(
 _MACRO_PROJECTION = re.compile(
     r"\b(?:GDP|gross\s+domestic\s+product|(?:projected|projects|forecast(?:s|ed)?)\b[^.]{0,80}\bwould)\b"
 )
+# A survey's findings ("The survey, which polled 700 executives, found four in ten have cut
+# staff") are about the respondents, whichever clause the cut sits in: read on the whole sentence.
+_SURVEY = re.compile(r"\b(?:polled|surveyed|respondents|survey\s+(?:of|by|found|finds|shows|showed))\b", re.I)
 _SPLIT = re.compile(r",\s|;\s*|:\s|\s[—–-]\s|—|\(|\)")
 
 
@@ -356,7 +363,8 @@ def read_sentence(text: str, published_on: date | None) -> SentenceReading:
         lo, hi = cut_clause(scope, triggers[0].start)
         scope = scope[lo:hi]
     denial = bool(DENIAL.search(scope))
-    non_event = bool(_NON_EVENT.search(scope)) or denial or bool(_MACRO_PROJECTION.search(text))
+    non_event = (bool(_NON_EVENT.search(scope)) or denial or bool(_MACRO_PROJECTION.search(text))
+                 or bool(_SURVEY.search(text)))
     if triggers and _generic_musing(masked, triggers[0]):
         triggers = ()
     return SentenceReading(masked, triggers, background=not triggers and not non_event, non_event=non_event,

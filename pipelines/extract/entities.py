@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, replace
 
 from .classify import AS_CONJUNCTION
-from .lexicon import is_common_word, is_english_word, is_first_name, is_place
+from .lexicon import is_common_word, is_english_word, is_first_name, is_gerund, is_place
 from .reference import Reference
 
 # Capitalised words that open sentences, name people's roles, places, media or
@@ -288,7 +288,7 @@ def opening_company(sentence: str, people: frozenset[str], accept_name, common_w
     first = found[0]
     if sentence[: first.start].strip(" \"'") or common_word(first.company):
         return None
-    if " " not in first.company and is_english_word(first.company):
+    if " " not in first.company and (is_english_word(first.company) or is_gerund(first.company)):
         return None  # "Restructuring will ...": a word, whatever its frequency
     if _ACTS.match(sentence, first.end) or _APPOSITION.match(sentence, first.end):
         return first.company
