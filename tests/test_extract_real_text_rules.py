@@ -146,3 +146,16 @@ def test_a_gerund_opening_a_sentence_is_not_a_company():
             "Restructuring would save 200 million euros, it said. "
             "The company will now consult employee representatives so the job cuts happen fairly, it said.")
     assert {f.company for f in facts(text, published_on=date(2019, 6, 18))} == {"Siemens"}
+
+
+def test_a_later_smaller_figure_is_a_breakdown_of_the_total_given_first():
+    # "around 480" is more exact than "almost 600", but it is one site's share of the total.
+    text = ("Unilever plans to cut almost 600 jobs in Britain and shut its soup factory in Hull. "
+            "It said the closure would put around 480 jobs at risk, with a further 90 to go at its Leeds site.")
+    assert summary(text, published_on=date(2021, 4, 28)) == [("Unilever", None, 540, 600)]
+
+
+def test_a_figure_counts_product_development_jobs():
+    # "product" stops a count ("500 products") unless it names a function of the staff.
+    text = "Volvo Cars said it plans to eliminate 1,300 product development and administration jobs over two years."
+    assert summary(text, published_on=date(2023, 2, 14)) == [("Volvo Cars", None, 1300, 1300)]

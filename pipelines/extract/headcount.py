@@ -31,7 +31,9 @@ CUT_NOUNS = r"(?:layoffs?|lay-offs?|(?:job\s+)?cuts|job\s+losses|redundancies|(?
 # counts something else or the phrase has moved on.
 _GAP_STOP = (
     r"(?:stores?|locations?|sites?|offices?|plants?|factories|branches|dollars|shares|percent|years?|"
-    r"months?|weeks?|days?|hours?|vehicles?|cars?|units?|products?|customers?|users?|subscribers?|"
+    # "500 products" are not people, but "3,800 product development and administration jobs" are
+    r"months?|weeks?|days?|hours?|vehicles?|cars?|units?|"
+    r"products?(?!\s+(?:development|design|management|engineering|marketing|support|teams?)\b)|customers?|users?|subscribers?|"
     r"sellers?|merchants?|stations?|warehouses?|facilities|flights?|aircraft|planes?|games?|titles?|apps?|"
     r"countries|cities|markets?|accounts?|orders?|billion|open|unfilled|vacant|new|in|at|to|from|across|for|with|than|by|on|"
     r"will|would|were|was|are|is|be|been|had|has|have|who|which|that|or|but|while|as|per|said|says|"
