@@ -159,3 +159,14 @@ def test_a_figure_counts_product_development_jobs():
     # "product" stops a count ("500 products") unless it names a function of the staff.
     text = "Volvo Cars said it plans to eliminate 1,300 product development and administration jobs over two years."
     assert summary(text, published_on=date(2023, 2, 14)) == [("Volvo Cars", None, 1300, 1300)]
+
+
+def test_a_passive_cut_may_have_adverbs_between_auxiliary_and_verb():
+    text = ("Stellantis said on Monday it would idle three assembly plants next year. "
+            "About 4,200 jobs will be at least temporarily eliminated at the plants, the company said.")
+    assert summary(text, published_on=date(2018, 11, 26)) == [("Stellantis", None, 4200, 4200)]
+
+
+def test_lowering_the_workforce_by_a_count_by_a_year_is_a_cut_of_that_count():
+    text = "Renault plans to lower its workforce by 1,900 by 2026 as it shifts to electric cars, it said on Tuesday."
+    assert summary(text, published_on=date(2023, 2, 14)) == [("Renault", None, 1900, 1900)]

@@ -33,7 +33,8 @@ _SELF_TRIGGER = re.compile(
     r"\b(?=[ljrwhspctebaigdfvLJRWHSPCTEBAIGDFV\d])(?:lay(?:s|ing)?[\s-]+off|laid[\s-]+off|layoffs?|lay-offs?|job\s+cuts?|job\s+losses|redundanc(?:y|ies)|"
     r"reductions?\s+in\s+(?:force|workforce|headcount|staff)|RIFs?|workforce\s+reductions?|headcount\s+reductions?|"
     r"staff(?:ing)?\s+cuts|job\s+reductions|job\s+eliminations|(?:role|position)\s+eliminations|"
-    r"(?:cut|cuts|cutting|trim|trims|trimmed|trimming|reduce|reduces|reduced|reducing|shrink|shrinks|shrinking|shrank|slash|slashed|slashing)\s+"
+    r"(?:cut|cuts|cutting|trim|trims|trimmed|trimming|reduce|reduces|reduced|reducing|shrink|shrinks|shrinking|shrank|slash|slashed|slashing|"
+    r"lower|lowers|lowered|lowering)\s+"  # "lowering its workforce by 2,800"
     r"(?:its|their|the\s+company's|our)\s+(?:\w+\s+)?(?:workforce|headcount|staff)|"
     r"(?:were|was|be|been|being|are|is)\s+let\s+go|(?:let|lets|letting)\s+go\s+of|furlough(?:s|ed|ing)?|"
     # "around 750 jobs are at risk" (British usage for a proposed cut)
@@ -328,7 +329,8 @@ def _is_adjective(text: str, m: re.Match) -> bool:
 
 _PASSIVE_GAP = re.compile(
     r"^(?:\s*|(?:\s+[\w,'-]+){0,6}?\s+(?:will\s+be|would\s+be|to\s+be|are|were|is|was|be|been|being|"
-    r"had\s+been|have\s+been|has\s+been|get|got|getting)(?:\s+\w+ly)?\s+|"
+    # "jobs will be at least temporarily eliminated": up to two adverbs between the auxiliary and the verb
+    r"had\s+been|have\s+been|has\s+been|get|got|getting)(?:\s+(?:\w+ly|at\s+least|also|now|then|soon)){0,2}\s+|"
     # "100 employees are affected by the cuts"
     r"(?:\s+[\w,'-]+){0,4}?(?:\s+(?:are|were|is|was|will\s+be|would\s+be|being))?\s+(?:affected|impacted|hit)\s+by"
     r"(?:\s+(?:the|these|those|its|this))?(?:\s+\w+)?\s+)$",

@@ -107,7 +107,8 @@ _CUT_VERB_BEFORE = re.compile(
     r"(?:get|gets|getting|got)\s+rid\s+of)"
     r"\s+(?:(?:another|an\s+additional|a\s+further)\s+)?(?:\w+(?:\s+\w+)?\s+)?$|"
     # "cut its workforce by 11,000", "reduce headcount by about 2,000"
-    r"\b(?:cut(?:s|ting)?|reduc(?:e|es|ed|ing)|shrink(?:s|ing)?|shrank|trim(?:s|med|ming)?|slash(?:es|ed|ing)?)\s+"
+    r"\b(?:cut(?:s|ting)?|reduc(?:e|es|ed|ing)|shrink(?:s|ing)?|shrank|trim(?:s|med|ming)?|slash(?:es|ed|ing)?|"
+    r"lower(?:s|ed|ing)?)\s+"
     r"(?:(?:its|their|the|our|global|total|overall|corporate)\s+){0,2}"
     r"(?:workforce|headcount|staff|staffing|payroll|employee\s+base|head\s+count)\s+by\s+"
     r"(?:(?:about|around|roughly|some|nearly|almost|more\s+than|over|up\s+to|as\s+many\s+as|at\s+least|approximately)\s+)?$",
@@ -121,7 +122,7 @@ _NOT_A_COUNT_AFTER = re.compile(
 # A bare count ends its phrase: "laid off 200 on Monday", "cut 1,400."
 _BARE_END = re.compile(
     r"\s*(?:[,.;:)]|$|\b(?:in|at|on|from|across|this|last|over|during|worldwide|globally|earlier|since|as|and|but|after|"
-    r"before|when|while|according|including|more|total|overall)\b)",
+    r"before|when|while|according|including|more|total|overall|by)\b)",  # "by 2,800 by 2025"
     re.I,
 )
 _CAP_WORD_BEFORE = re.compile(r"([A-Z][\w&'-]*)\s+$")
