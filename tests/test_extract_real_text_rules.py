@@ -170,3 +170,16 @@ def test_a_passive_cut_may_have_adverbs_between_auxiliary_and_verb():
 def test_lowering_the_workforce_by_a_count_by_a_year_is_a_cut_of_that_count():
     text = "Renault plans to lower its workforce by 1,900 by 2026 as it shifts to electric cars, it said on Tuesday."
     assert summary(text, published_on=date(2023, 2, 14)) == [("Renault", None, 1900, 1900)]
+
+
+def test_it_in_capitals_is_an_acronym_not_a_pronoun():
+    # "IT firms" is no "it" pointing back at the company named before; the subject is generic.
+    text = ("Wipro and HCLTech plan to hire 50,000 graduates this year. "
+            "Hiring slowed last quarter as the five largest IT firms cut their headcount by more than 60,000 employees.")
+    assert facts(text, published_on=date(2023, 5, 2)) == []
+
+
+def test_a_legal_threshold_for_layoffs_is_not_a_count():
+    text = ("Glasshouse Games is laying off staff at its Edinburgh studio, Glasshouse Games said on Monday. "
+            "The studio has begun the 45-day consultation that is required when redundancies exceed 100 workers.")
+    assert [(f.company, f.headcount_low) for f in facts(text, published_on=date(2025, 7, 1))] == [("Glasshouse Games", None)]

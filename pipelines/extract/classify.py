@@ -147,7 +147,10 @@ _NON_EVENT = re.compile(
     r"call(?:ed|s|ing)?\s+back|bring(?:ing|s)?\s+back|brought\s+back|boomerang\w*|"
     r"surveyed|survey\s+(?:of|by|found|shows|showed)|polled|"
     # A plan restated is the old plan, not a new cut.
-    r"reiterat\w+|reaffirm\w+)\b",
+    r"reiterat\w+|reaffirm\w+|"
+    # A legal threshold ("the consultation required when layoffs total more than 100 workers")
+    # is a condition, not a count of this cut.
+    r"(?:when|if|once|where)\s+(?:the\s+)?(?:layoffs|job\s+cuts|redundancies|dismissals)\s+(?:total|exceed|reach|number|affect)\w*)\b",
     re.I,
 )
 # Economy-wide projections ("would reduce GDP ... and eliminate 195,600 jobs") name no employer,

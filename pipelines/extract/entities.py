@@ -295,8 +295,13 @@ def opening_company(sentence: str, people: frozenset[str], accept_name, common_w
     return None
 
 
+# "the top four IT firms": in capitals these are acronyms (information technology), not pronouns.
+_ACRONYMS = frozenset({"IT", "WE"})
+
+
 def anaphor_mentions(text: str) -> list[Mention]:
-    return [Mention(m.start(), m.end(), None, anaphor=m.group(0).lower()) for m in _ANAPHOR.finditer(text)]
+    return [Mention(m.start(), m.end(), None, anaphor=m.group(0).lower()) for m in _ANAPHOR.finditer(text)
+            if m.group(0) not in _ACRONYMS]
 
 
 # Where one clause ends and the one holding the cut begins: the cut's subject
