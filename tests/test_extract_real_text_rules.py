@@ -183,3 +183,10 @@ def test_a_legal_threshold_for_layoffs_is_not_a_count():
     text = ("Glasshouse Games is laying off staff at its Edinburgh studio, Glasshouse Games said on Monday. "
             "The studio has begun the 45-day consultation that is required when redundancies exceed 100 workers.")
     assert [(f.company, f.headcount_low) for f in facts(text, published_on=date(2025, 7, 1))] == [("Glasshouse Games", None)]
+
+
+def test_a_unit_named_as_what_was_bought_is_not_where_the_cut_is():
+    # The gaming business (Xbox) is cut; Activision Blizzard is named as the acquisition.
+    text = ("Microsoft is cutting about 1,000 jobs in its gaming business, a memo showed, three months since it "
+            "closed its $69 billion acquisition of game publisher Activision Blizzard.")
+    assert summary(text, published_on=date(2024, 1, 25)) == [("Microsoft", "Xbox", 1000, 1000)]

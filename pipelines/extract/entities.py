@@ -442,7 +442,11 @@ _INCLUDING = re.compile(
 _DISPOSAL_BEFORE = re.compile(
     r"\b(?:clos(?:e|es|ed|ing)|shut(?:s|ting)?\s+down|shutter(?:s|ed|ing)?|wind(?:s|ing)?\s+down|wound\s+down|"
     r"sell(?:s|ing)?|sold|spin(?:s|ning)?\s+off|spun\s+off|spin-off\s+of|sale\s+of|exit(?:s|ed|ing)?|"
-    r"phas(?:e|es|ed|ing)\s+out|divest\w*|cancel\w*|disband\w*)\s+(?:(?:its|the|their|of)\s+)*(?:[\w-]+\s+){0,3}$",
+    r"phas(?:e|es|ed|ing)\s+out|divest\w*|cancel\w*|disband\w*|"
+    # "since it completed its purchase of video game maker Activision Blizzard": what was bought.
+    # Not "acquired", which also describes where a cut is ("at the recently acquired Activision").
+    # Four words: "maker Activision" before "Blizzard", the alias inside the longer name.
+    r"purchase\s+of|acquisition\s+of|takeover\s+of|buyout\s+of|bought)\s+(?:(?:its|the|their|of)\s+)*(?:[\w-]+\s+){0,4}$",
     re.I,
 )
 _SEGMENT_SPLIT = re.compile(r",\s|;\s*|:\s|\s[—–-]\s|—|\(|\)")
