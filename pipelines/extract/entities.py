@@ -52,7 +52,10 @@ _NOT_NAMES = frozenset(
 _LEGAL_SUFFIX = re.compile(
     r"(?:,?\s+(?:Inc|Corp|Corporation|Co|Ltd|Limited|LLC|L\.L\.C|PLC|plc|AG|SE|NV|N\.V|S\.A|SA|GmbH|Holdings?)\.?)+$"
 )
-_NAME_RUN = re.compile(r"(?<![\w&'.-])[A-Z][\w&'’.-]*(?:(?:\s+(?:&\s+|of\s+|de\s+)?)[A-Z][\w&'’.-]*)*")
+# Speed: the boundary test sits after the first capital (a two-character lookbehind) so that the
+# pattern opens with a character class, which Python's regex engine scans for in C; a leading
+# lookbehind is tried at every position. Same matches. (Likewise _PERSON, _NAME_PAIR, _SPEAKER.)
+_NAME_RUN = re.compile(r"[A-Z](?<![\w&'.-].)[\w&'’.-]*(?:(?:\s+(?:&\s+|of\s+|de\s+)?)[A-Z][\w&'’.-]*)*")
 
 _ANAPHOR = re.compile(
     r"\b(?:it|we|they|(?:the|this|that)\s+(?:[\w-]+\s+){0,3}?(?:company|firm|giant|retailer|automaker|carmaker|"
@@ -206,7 +209,7 @@ def _could_be_company(name: str, people: frozenset[str]) -> bool:
 
 # "Andy Jassy", "Mr Horrocks", "Prime Minister Scott Morrison": people, whose names (and surnames
 # on their own later) are never the company.
-_PERSON = re.compile(r"\b(?P<first>[A-Z][a-z]+)\s+(?:[A-Z]\.\s+)?(?P<last>[A-Z][a-z][\w'’-]*)\b")
+_PERSON = re.compile(r"(?P<first>[A-Z](?<!\w.)[a-z]+)\s+(?:[A-Z]\.\s+)?(?P<last>[A-Z][a-z][\w'’-]*)\b")
 _TITLED = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Sir|Dame|Lord|Prime\s+Minister|President|Chancellor|Senator|Sen|Rep|Governor|Gov|"
     r"Minister|Secretary|Mayor|Judge|Justice|CEO|CFO|COO|CTO|[Cc]hief\s+[Ee]xecutive|[Cc]hairman|[Cc]hairwoman|"
@@ -244,12 +247,12 @@ def people_named(text: str, ref: Reference) -> frozenset[str]:
 
 
 _SPEAKER = re.compile(
-    r"(?<![\w-])([A-Z][a-z][\w'’-]+)\s+(?:said|says|told|tells|added|adds|noted|notes|wrote|writes|"
+    r"([A-Z](?<![\w-].)[a-z][\w'’-]+)\s+(?:said|says|told|tells|added|adds|noted|notes|wrote|writes|"
     r"explained|explains|emphasi[sz]es|emphasi[sz]ed|argued|argues|believes|thinks)\b"
 )
 
 
-_NAME_PAIR = re.compile(r"(?<![\w.-])(?P<first>[A-Z][a-z]+)\s+(?P<last>[A-Z][a-z][\w'’-]+)\b")
+_NAME_PAIR = re.compile(r"(?P<first>[A-Z](?<![\w.-].)[a-z]+)\s+(?P<last>[A-Z][a-z][\w'’-]+)\b")
 
 
 _COMPANY_WORDS = frozenset(
