@@ -190,3 +190,11 @@ def test_a_unit_named_as_what_was_bought_is_not_where_the_cut_is():
     text = ("Microsoft is cutting about 1,000 jobs in its gaming business, a memo showed, three months since it "
             "closed its $69 billion acquisition of game publisher Activision Blizzard.")
     assert summary(text, published_on=date(2024, 1, 25)) == [("Microsoft", "Xbox", 1000, 1000)]
+
+
+def test_a_couple_of_thousand_is_not_one_thousand():
+    # Not in the vague-phrase table, so no figure; "a thousand" and "one hundred" still count.
+    assert summary("Continental said it would shed a couple of thousand jobs over four years.",
+                   published_on=date(2020, 1, 3)) == [("Continental", None, None, None)]
+    assert summary("Continental said it would shed a thousand jobs.", published_on=date(2020, 1, 3)) == [
+        ("Continental", None, 1000, 1000)]

@@ -239,6 +239,10 @@ def find_figures(sentence: str, ref: Reference) -> list[Figure]:
     for m in _NUM_RE.finditer(sentence):
         if not free(m.start(), m.end()):
             continue
+        if m.group(0).lower() in _SCALE_WORDS and _SCALE_OF.search(sentence, 0, m.start()):
+            # "a couple of thousand jobs" is about 2,000, not 1,000; the vague-phrase table does not
+            # list it, so it stays without a figure rather than take a wrong one.
+            continue
         fig = _count_figure(sentence, m, ref)
         if fig:
             add(fig, fig.start, fig.end)
@@ -247,6 +251,8 @@ def find_figures(sentence: str, ref: Reference) -> list[Figure]:
     return figures
 
 
+_SCALE_WORDS = frozenset({"hundred", "thousand"})
+_SCALE_OF = re.compile(r"\b(?:couple|lot|lots|number|handful|bunch)\s+of\s+$", re.I)
 _FROM_TO = re.compile(
     rf"\b(?:headcount|workforce|staff|employees|jobs|positions|payroll|people|workers)\b[^.;]{{0,40}}?\bfrom\s+"
     rf"(?:about\s+|around\s+|roughly\s+|some\s+)?(?P<before>{NUMBER})(?:\s+(?:{PEOPLE}))?\s+to\s+"
