@@ -117,3 +117,84 @@ def test_a_unit_with_its_own_count_is_found_however_far_from_the_verb():
             "management unit.")
     assert sorted(summary(text)) == [("Deutsche Bank", "asset management", 100, 100),
                                      ("Deutsche Bank", "investment banking", 250, 250)]
+
+
+def test_a_company_named_only_in_a_background_clause_is_not_what_its_points_to():
+    # "its" in the cut clause is the company of the sentence before, not the rival named after
+    # "follows" (a clause about other firms' earlier cuts).
+    text = ("Pinewood Analytics is cutting about 900 jobs, it said in a memo to staff. "
+            "The cuts affect 8% of its workforce and follow thousands of layoffs at rivals such as Amazon and Meta.")
+    assert {f.company for f in facts(text, published_on=date(2023, 1, 20))} == {"Pinewood Analytics"}
+
+
+def test_the_last_major_restructuring_is_background():
+    # No page date, so the year alone cannot make the clause old: the words must.
+    text = ("Intel said on Thursday it would cut 15,000 jobs. "
+            "Wipro's last major restructuring was in 2016, when it said it would cut up to 9,000 roles.")
+    assert summary(text, published_on=None) == [("Intel", None, 15000, 15000)]
+
+
+def test_a_survey_s_findings_are_no_company_s_cut():
+    # The cut sits in a clause after the survey's: the survey words are read on the whole sentence.
+    text = ("A KPMG study - which polled 500 finance chiefs across Britain - found 40% of firms have frozen "
+            "hiring, and about a third have begun laying staff off or plan to trim headcount.")
+    assert facts(text, published_on=date(2022, 8, 19)) == []
+
+
+def test_a_gerund_opening_a_sentence_is_not_a_company():
+    text = ("Siemens will cut 2,700 jobs at its gas and power business, it said on Tuesday. "
+            "Restructuring would save 200 million euros, it said. "
+            "The company will now consult employee representatives so the job cuts happen fairly, it said.")
+    assert {f.company for f in facts(text, published_on=date(2019, 6, 18))} == {"Siemens"}
+
+
+def test_a_later_smaller_figure_is_a_breakdown_of_the_total_given_first():
+    # "around 480" is more exact than "almost 600", but it is one site's share of the total.
+    text = ("Unilever plans to cut almost 600 jobs in Britain and shut its soup factory in Hull. "
+            "It said the closure would put around 480 jobs at risk, with a further 90 to go at its Leeds site.")
+    assert summary(text, published_on=date(2021, 4, 28)) == [("Unilever", None, 540, 600)]
+
+
+def test_a_figure_counts_product_development_jobs():
+    # "product" stops a count ("500 products") unless it names a function of the staff.
+    text = "Volvo Cars said it plans to eliminate 1,300 product development and administration jobs over two years."
+    assert summary(text, published_on=date(2023, 2, 14)) == [("Volvo Cars", None, 1300, 1300)]
+
+
+def test_a_passive_cut_may_have_adverbs_between_auxiliary_and_verb():
+    text = ("Stellantis said on Monday it would idle three assembly plants next year. "
+            "About 4,200 jobs will be at least temporarily eliminated at the plants, the company said.")
+    assert summary(text, published_on=date(2018, 11, 26)) == [("Stellantis", None, 4200, 4200)]
+
+
+def test_lowering_the_workforce_by_a_count_by_a_year_is_a_cut_of_that_count():
+    text = "Renault plans to lower its workforce by 1,900 by 2026 as it shifts to electric cars, it said on Tuesday."
+    assert summary(text, published_on=date(2023, 2, 14)) == [("Renault", None, 1900, 1900)]
+
+
+def test_it_in_capitals_is_an_acronym_not_a_pronoun():
+    # "IT firms" is no "it" pointing back at the company named before; the subject is generic.
+    text = ("Wipro and HCLTech plan to hire 50,000 graduates this year. "
+            "Hiring slowed last quarter as the five largest IT firms cut their headcount by more than 60,000 employees.")
+    assert facts(text, published_on=date(2023, 5, 2)) == []
+
+
+def test_a_legal_threshold_for_layoffs_is_not_a_count():
+    text = ("Glasshouse Games is laying off staff at its Edinburgh studio, Glasshouse Games said on Monday. "
+            "The studio has begun the 45-day consultation that is required when redundancies exceed 100 workers.")
+    assert [(f.company, f.headcount_low) for f in facts(text, published_on=date(2025, 7, 1))] == [("Glasshouse Games", None)]
+
+
+def test_a_unit_named_as_what_was_bought_is_not_where_the_cut_is():
+    # The gaming business (Xbox) is cut; Activision Blizzard is named as the acquisition.
+    text = ("Microsoft is cutting about 1,000 jobs in its gaming business, a memo showed, three months since it "
+            "closed its $69 billion acquisition of game publisher Activision Blizzard.")
+    assert summary(text, published_on=date(2024, 1, 25)) == [("Microsoft", "Xbox", 1000, 1000)]
+
+
+def test_a_couple_of_thousand_is_not_one_thousand():
+    # Not in the vague-phrase table, so no figure; "a thousand" and "one hundred" still count.
+    assert summary("Continental said it would shed a couple of thousand jobs over four years.",
+                   published_on=date(2020, 1, 3)) == [("Continental", None, None, None)]
+    assert summary("Continental said it would shed a thousand jobs.", published_on=date(2020, 1, 3)) == [
+        ("Continental", None, 1000, 1000)]

@@ -220,14 +220,20 @@ def _title_subject(article: _Article, title: str) -> Mention | None:
     return None
 
 
-def _context_company(article: _Article, index: int) -> Mention | None:
+def _context_company(article: _Article, index: int, masked: str | None = None) -> Mention | None:
     """The company "it" / "the company" / "the streaming service" points to.
 
     In order: a company opening this or the previous sentence (round-ups
     name each company just before describing its cut), the company of the
-    last cut read, the headline's company, the most named company."""
+    last cut read, the headline's company, the most named company.
+
+    `masked` is this sentence with its background blanked: a company this sentence names only in a
+    background clause ("... and follows thousands of layoffs at tech giants including Amazon") is
+    not what "its" in the cut clause points to."""
     for back in range(0, _RECENT_SENTENCES + 1):
         company = article.sentence_subjects.get(index - back)
+        if back == 0 and company is not None and masked is not None and not _names(masked, company, article.ref):
+            continue
         if company is not None and index >= 0:
             return Mention(-1, -1, company, None, seeded=True)
     if article.last_cut_company is not None:
@@ -237,6 +243,10 @@ def _context_company(article: _Article, index: int) -> Mention | None:
     if article.dominant:
         return Mention(-1, -1, article.dominant, None, seeded=True)
     return None
+
+
+def _names(text: str, company: str, ref: Reference) -> bool:
+    return company in text or any(m.company == company for m in seeded_mentions(text, ref))
 
 
 def _unify_names(candidates: list[Candidate], title: str, named: set[str] = frozenset()) -> list[Candidate]:
@@ -331,7 +341,7 @@ def _candidates(article: _Article, sentence: Sentence, index: int, evidence: str
     if subject is None:
         if not found.needs_context or index < 0:
             return []  # a headline needs its own subject
-        subject = _context_company(article, index)
+        subject = _context_company(article, index, masked)
         if subject is None:
             return []
         inherited_division = subject.division

@@ -61,6 +61,23 @@ def is_english_word(word: str) -> bool:
     return lower in words or (lower.endswith("s") and lower[:-1] in words)
 
 
+# A stem as frequent as "downsize" (2.65) is a word; the stems of names that end in "ing" are rare
+# ("boe", "sterl", "keat": under 2) or too short to tell ("Corning", "Booking", "Harding": 4 letters).
+_STEM_ZIPF = 2.5
+
+
+@lru_cache(maxsize=65536)
+def is_gerund(word: str) -> bool:
+    """A verb's -ing form ("Restructuring", "Downsizing"), which web2 does not list: a sentence it
+    opens is about the act, and the word is no company's name."""
+    lower = word.lower()
+    if not lower.endswith("ing") or len(lower) < 8 or not lower.isalpha():
+        return False
+    from wordfreq import zipf_frequency
+    stem = lower[:-3]
+    return any(zipf_frequency(form, "en") >= _STEM_ZIPF for form in (stem, stem + "e"))
+
+
 @lru_cache(maxsize=65536)
 def is_first_name(word: str) -> bool:
     if not word or not word[:1].isupper() or not word.isalpha():

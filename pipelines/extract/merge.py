@@ -68,6 +68,22 @@ def _figure_rank(c: Candidate) -> tuple:
     return (0 if f.derived else 1, f.precision, f.low or 0, c.sentence_index >= 0)
 
 
+def _earlier_total(cluster: list[Candidate], best: Candidate) -> Candidate:
+    """The total the article gave first, over a more exact but smaller figure it gave later.
+
+    "plans to cut almost 600 jobs ... the move would put around 475 jobs at risk (at one site)":
+    a later figure wholly below an earlier stated one is a breakdown of it, however exact. Only
+    stated figures count as totals ("nearly", "more than", "about" or exact; not "up to", a vague
+    word or a share of the workforce); figures whose ranges overlap are readings of one figure,
+    and there the most exact still wins."""
+    if best.figure is None or best.figure.high is None:
+        return best
+    totals = [c for c in cluster
+              if c.figure is not None and c.figure.low is not None and not c.figure.derived and c.figure.precision >= 2
+              and c.sentence_index < best.sentence_index and c.figure.low > best.figure.high]
+    return max(totals, key=_figure_rank) if totals else best
+
+
 def _part_and_whole(a: Candidate, b: Candidate) -> bool:
     """One is the other's whole, stated in the same sentence."""
     if a.sentence_index != b.sentence_index or a.figure is None or b.figure is None:
@@ -204,7 +220,7 @@ def _to_fact(cluster: list[Candidate], ref: Reference, share_ids: dict[tuple[int
     # parent unit.
     unit_pool = with_figure or units
     unit_source = max(unit_pool, key=lambda c: (_depth(ref, c), len(c.division or ""), c.sentence_index >= 0, -c.sentence_index)) if unit_pool else None
-    figure_source = max(cluster, key=_figure_rank)
+    figure_source = _earlier_total(cluster, max(cluster, key=_figure_rank))
     figure = figure_source.figure
 
     if unit_source is not None and unit_source.figure is not None and _figure_rank(unit_source) == _figure_rank(figure_source):

@@ -25,7 +25,10 @@ _ABBREVIATIONS = frozenset(
 # sentence bounded: several rules scan a sentence once per cue they find in it.
 MAX_SENTENCE_CHARS = 600
 
-_CANDIDATE = re.compile(r"\n\s*|[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9$])")
+# A line break, or end punctuation before a space and a capital. Written to open with one character
+# class (the branch then told apart by a lookbehind) so the regex engine scans for it in C: the same
+# matches as r"\n\s*|[.!?]+[\"'”’)\]]*(?=...)" at less than half the cost.
+_CANDIDATE = re.compile(r"[\n.!?](?:(?<=\n)\s*|(?<!\n)[.!?]*[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9$]))")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
 
