@@ -142,3 +142,57 @@ def is_already_published(conn: duckdb.DuckDBPyConnection, fingerprint: str, ware
         "order by published_at desc limit 1"
     ).fetchone()
     return last == (fingerprint, str(warehouse), warehouse.stat().st_size)
+
+
+# Full refreshes of dbt's incremental models. Incremental staging models pick up rows added or
+# rewritten in raw, not rows deleted from it; `layoffs reprocess` deletes and re-derives, and a
+# changed incremental model must rebuild what it built before. Both ask here; the dbt step then
+# passes --full-refresh and, once the build has passed, forgets the requests made before it began.
+
+def _ensure_refresh(conn: duckdb.DuckDBPyConnection) -> None:
+    conn.execute("create schema if not exists pipeline_state")
+    conn.execute("create table if not exists pipeline_state.full_refresh_requests (requested_at timestamp, reason varchar)")
+    conn.execute("create table if not exists pipeline_state.incremental_models (signature varchar, built_at timestamp)")
+
+
+def request_full_refresh(conn: duckdb.DuckDBPyConnection, reason: str) -> None:
+    """Ask the next dbt build for --full-refresh. Call it in the transaction that deletes from raw,
+    so a crash cannot leave the deletion without the request."""
+    _ensure_refresh(conn)
+    conn.execute("insert into pipeline_state.full_refresh_requests values (?, ?)",
+                 [datetime.now(UTC).replace(tzinfo=None), reason])
+
+
+def incremental_models_signature(manifest_path: Path) -> str:
+    """The checksums of the incremental models' SQL and config: a change means the tables they
+    built earlier are not what the new SQL would build."""
+    manifest = json.loads(Path(manifest_path).read_text(encoding="utf-8"))
+    digest = hashlib.sha256()
+    for unique_id, node in sorted((manifest.get("nodes") or {}).items()):
+        config = node.get("config") or {}
+        if node.get("resource_type") == "model" and config.get("materialized") == "incremental":
+            digest.update(f"{unique_id}:{_signature(node)}:{json.dumps(config, sort_keys=True, default=str)};".encode())
+    return digest.hexdigest()
+
+
+def full_refresh_reasons(conn: duckdb.DuckDBPyConnection, signature: str) -> list[str]:
+    """Why the next build must be a full refresh; empty when it can be incremental."""
+    _ensure_refresh(conn)
+    reasons = [reason for (reason,) in conn.execute(
+        "select distinct reason from pipeline_state.full_refresh_requests order by 1").fetchall()]
+    last = conn.execute(
+        "select signature from pipeline_state.incremental_models order by built_at desc limit 1").fetchone()
+    if last is None or last[0] != signature:
+        reasons.append("incremental models changed or never built")
+    return reasons
+
+
+def full_refresh_done(conn: duckdb.DuckDBPyConnection, signature: str, started_at: datetime) -> None:
+    """After a build that passed: requests made before it began are served."""
+    _ensure_refresh(conn)
+    conn.begin()
+    conn.execute("delete from pipeline_state.full_refresh_requests where requested_at <= ?", [started_at])
+    conn.execute("delete from pipeline_state.incremental_models")
+    conn.execute("insert into pipeline_state.incremental_models values (?, ?)",
+                 [signature, datetime.now(UTC).replace(tzinfo=None)])
+    conn.commit()
