@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 import duckdb
 
 from pipelines.sources import DiscoveryProblem, SourcesConfig, discover_all
+from pipelines.sources.file_memory import load_file_memory, remember_files
 from pipelines.warehouse import insert_new_rows
 from pipelines.warehouse.raw_tables import DISCOVERED_URLS
 
@@ -29,7 +30,9 @@ def discover_pages(
 
     A URL keeps the day it was first listed: later runs that list it again change nothing.
     """
-    outcome = discover_all(config.sources, config.fetch)
+    # Saved files read by an earlier run and unchanged since are not read again: their URLs are stored.
+    files = load_file_memory(conn)
+    outcome = discover_all(config.sources, config.fetch, files=files)
     pages, problems = outcome.pages, outcome.problems
     now = datetime.now(UTC).replace(tzinfo=None)
     rows = [
@@ -49,9 +52,11 @@ def discover_pages(
         by_source.setdefault(row["source_name"], []).append(row)
     conn.begin()
     new_by_source = {name: insert_new_rows(conn, DISCOVERED_URLS, group) for name, group in by_source.items()}
+    remember_files(conn, files)
     conn.commit()
     return DiscoveryReport(
-        found=len(rows),
+        # Counted as before files were remembered: what the sources list, read this time or not.
+        found=len(rows) + outcome.already_read,
         new=sum(new_by_source.values()),
         problems=problems,
         skipped=dict(outcome.skipped),
