@@ -1,6 +1,7 @@
 """Does a run cost what it adds, whatever the history behind it?
 
     uv run python bench/history.py [--sizes 1000,5000,20000] [--new 10] [--source DIR] [--keep DIR]
+    uv run python bench/history.py --sizes 1000,5000 --keep DIR --again   # remeasure kept histories
 
 For each size N: N distinct real pages (the shared extraction benchmark's pages made unique, as
 bench/throughput.py makes them) are written to a folder and one `uv run layoffs run --html-dir`
@@ -87,6 +88,46 @@ def timed_run(html_dir: Path, env: dict) -> dict:
             "summary": output.strip().splitlines()[-1] if output.strip() else "", "load": load()}
 
 
+def build_range(bases, start: int, count: int, folder: Path) -> None:
+    """Copies number start .. start+count-1, as throughput.build_pages writes them (their own URLs)."""
+    from pipelines.clean import canonical_url_of
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for index in range(start, start + count):
+        base = bases[index % len(bases)]
+        html = throughput.read_page(base.path)
+        key = base.path.name.split(".")[0][:16]
+        url = throughput.copy_url(base.url or canonical_url_of(html), key, index)
+        page = throughput.make_copy(html, throughput.marker_offset(html)[0], url, index, key)
+        (folder / f"{index:06d}-{key}.html").write_bytes(page.encode("utf-8"))
+
+
+def measure_again(size: int, new: int, bases, work: Path) -> dict:
+    """The two measured runs again on a history --keep left (no rebuild), with `new` more pages."""
+    history = work / "pages"
+    taken = [int(path.name.split("-")[0]) for path in history.rglob("*.html")]
+    env = {**os.environ, "LAYOFFS_DB": str(work / "warehouse.duckdb"),
+           "LAYOFFS_WORK_DB": str(work / ".work" / "warehouse.duckdb")}
+    fresh = work / f"fresh-{max(taken) + 1}"
+    build_range(bases, max(taken) + 1, new, fresh)
+    # dbt's partial-parse cache holds one work database path (target/pipeline); anything run at
+    # another path since (a test) made it parse in full. Parse here first, as a deployment has.
+    dbt = Path(sys.executable).with_name("dbt")
+    subprocess.run([str(dbt) if dbt.exists() else "dbt", "parse", "--target", "pipeline", "--target-path",
+                    "target/pipeline", "--quiet", "--no-write-json"], cwd=ROOT, env=env, check=True, capture_output=True)
+    figures = {"size": size, "build": {"s": float("nan"), "rss_mib": 0.0, "pss_mib": 0.0}}
+    figures["noop"] = timed_run(history, env)
+    print(f"[{size}] nothing new: {figures['noop']['s']:.1f} s ({figures['noop']['load']})", flush=True)
+    fresh.rename(history / fresh.name)
+    figures["new"] = timed_run(history, env)
+    print(f"[{size}] {new} new: {figures['new']['s']:.1f} s ({figures['new']['load']}): {figures['new']['summary']}",
+          flush=True)
+    work_db = work / ".work" / "warehouse.duckdb"
+    figures["store_mib"] = (work_db.stat().st_size + _wal(work_db)) / MIB
+    figures["warehouse_mib"] = (work / "warehouse.duckdb").stat().st_size / MIB
+    return figures
+
+
 def measure(size: int, new: int, bases, work: Path) -> dict:
     history, fresh = work / "pages", work / "fresh"
     throughput.build_pages(bases, size + new, fresh)
@@ -160,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--new", type=int, default=10, help="pages added before the third run")
     parser.add_argument("--source", type=Path, default=throughput.DEFAULT_SOURCE)
     parser.add_argument("--keep", type=Path, help="build under this folder and keep it (default: a temporary one)")
+    parser.add_argument("--again", action="store_true",
+                        help="with --keep: measure the histories already there again (no rebuild), adding --new more pages")
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
     bases = throughput.find_base_pages(args.source)
@@ -168,7 +211,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     rows = []
     for size in sizes:
-        if args.keep:
+        if args.keep and args.again:
+            rows.append(measure_again(size, args.new, bases, args.keep / f"history-{size}"))
+        elif args.keep:
             work = args.keep / f"history-{size}"
             shutil.rmtree(work, ignore_errors=True)
             work.mkdir(parents=True)
