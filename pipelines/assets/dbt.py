@@ -17,6 +17,7 @@ from pipelines.settings import DBT_PROJECT_DIR
 from pipelines.warehouse.build_state import (
     full_refresh_done,
     full_refresh_reasons,
+    history_state,
     incremental_models_signature,
     inputs_fingerprint,
     is_already_published,
@@ -73,6 +74,8 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtBuildResource, layout: Pip
     with work_db.get_connection() as conn:
         fingerprint = current_fingerprint(conn)
         refresh_reasons = full_refresh_reasons(conn, signature)
+        # Taken with the fingerprint, before the build: what this build reads, for the next to check.
+        history = history_state(conn)
         # A full refresh asked for (reprocess, --full-refresh) builds even when the inputs look the same.
         unchanged = is_already_published(conn, fingerprint, Path(layout.warehouse_path)) and not refresh_reasons
         if not unchanged:
@@ -97,4 +100,4 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtBuildResource, layout: Pip
         yield from dbt.build(context, args, layoffs_dbt_project.manifest_path, TRANSLATOR)
         # Reached only when the build passed (a failing test or error raises): the requests are served.
         with work_db.get_connection() as conn:
-            full_refresh_done(conn, signature, started_at)
+            full_refresh_done(conn, signature, started_at, history)
