@@ -27,6 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--quiet", action="store_true",
                      help="print only errors and the one-line summary: no progress, no report table")
     run.add_argument("--verbose", action="store_true", help="show Dagster's step logs")
+    run.add_argument("--full-refresh", action="store_true",
+                     help="rebuild dbt's incremental models from all stored rows (dbt build --full-refresh)")
 
     report = commands.add_parser(
         "report", help="print cuts by company, division and quarter, or write them as an HTML report with charts"
@@ -108,7 +110,8 @@ def _run(args: argparse.Namespace) -> int:
 
     # Live progress on stderr: bars on a terminal, a line every 10 s otherwise (pipelines/progress.py).
     outcome = run_pipeline(verbose=args.verbose, wait_s=args.wait, partition_key=args.day,
-                           display=display_mode(quiet=args.quiet, verbose=args.verbose))
+                           display=display_mode(quiet=args.quiet, verbose=args.verbose),
+                           full_refresh=args.full_refresh)
     from pipelines.monitoring.cli import after_run  # health warnings; notify: when no instance records the run
 
     if not outcome.success:

@@ -6,6 +6,7 @@ import contextlib
 import logging
 import io
 import os
+from pathlib import Path
 from dataclasses import dataclass
 
 import dagster as dg
@@ -42,26 +43,42 @@ def forget_derived_tables(work_db) -> None:
     import duckdb
 
     from pipelines.warehouse import ensure_raw_schema
+    from pipelines.warehouse.build_state import request_full_refresh
 
     with duckdb.connect(str(work_db)) as conn:
         ensure_raw_schema(conn)
         conn.begin()
         for table in ("raw.extraction_log", "raw.cut_mentions", "raw.articles", "raw.cleaned_pages"):
             conn.execute(f"delete from {table}")
+        # Incremental dbt models never see deleted rows: the next build rebuilds them from all of raw.
+        request_full_refresh(conn, "reprocess")
         conn.commit()
 
 
+def _ask_for_full_refresh(work_db) -> None:
+    import duckdb
+
+    from pipelines.warehouse.build_state import request_full_refresh
+
+    Path(work_db).parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(work_db)) as conn:
+        request_full_refresh(conn, "--full-refresh")
+
+
 def run_pipeline(
-    verbose: bool = False, wait_s: float = 0.0, partition_key: str | None = None, display: str = "off"
+    verbose: bool = False, wait_s: float = 0.0, partition_key: str | None = None, display: str = "off",
+    full_refresh: bool = False,
 ) -> RunOutcome:
     """Materialize every asset through the same job the schedule runs, one run at a time.
 
     `partition_key` is the discovery day (YYYY-MM-DD); today (UTC) by default. `display` shows
     the steps' progress on stderr: 'terminal' (live bars), 'plain' (lines) or 'off'
-    (pipelines/progress.py).
+    (pipelines/progress.py). `full_refresh` rebuilds dbt's incremental models from all of raw.
     """
     try:
         with exclusive_run(settings.work_db_path(), wait_s=wait_s):
+            if full_refresh:
+                _ask_for_full_refresh(settings.work_db_path())
             return _run_job(verbose, partition_key, display=display)
     except RunInProgress as busy:
         return RunOutcome(False, str(busy))

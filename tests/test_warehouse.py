@@ -1,3 +1,4 @@
+import os
 import threading
 from datetime import date, datetime
 
@@ -5,7 +6,7 @@ import duckdb
 import pytest
 
 from pipelines.warehouse import ensure_raw_schema, insert_new_rows, publish_warehouse
-from pipelines.warehouse.raw_tables import ARTICLES
+from pipelines.warehouse.raw_tables import ARTICLES, PAGES
 
 
 def article(url: str, text: str = "body") -> dict:
@@ -43,7 +44,8 @@ def test_ensure_raw_schema_is_idempotent(tmp_path):
 
 def _make_db(path, value: int) -> None:
     with duckdb.connect(str(path)) as conn:
-        conn.execute("create or replace table marts_probe as select ? as v", [value])
+        conn.execute("create schema if not exists marts")
+        conn.execute("create or replace table marts.probe as select ? as v", [value])
 
 
 def test_publish_replaces_the_warehouse_while_a_reader_keeps_its_snapshot(tmp_path):
@@ -51,15 +53,57 @@ def test_publish_replaces_the_warehouse_while_a_reader_keeps_its_snapshot(tmp_pa
     _make_db(work, 1)
     publish_warehouse(work, warehouse)
     reader = duckdb.connect(str(warehouse), read_only=True)
-    assert reader.execute("select v from marts_probe").fetchone() == (1,)
+    assert reader.execute("select v from marts.probe").fetchone() == (1,)
 
     _make_db(work, 2)
     publish_warehouse(work, warehouse)  # must not be blocked by the open read-only session
-    assert reader.execute("select v from marts_probe").fetchone() == (1,)  # the open session is undisturbed
+    assert reader.execute("select v from marts.probe").fetchone() == (1,)  # the open session is undisturbed
     reader.close()
     with duckdb.connect(str(warehouse), read_only=True) as fresh:
-        assert fresh.execute("select v from marts_probe").fetchone() == (2,)
+        assert fresh.execute("select v from marts.probe").fetchone() == (2,)
     assert not list(tmp_path.glob(".*publishing"))
+
+
+def test_published_warehouse_holds_the_analyst_tables_without_page_bodies(tmp_path):
+    work, warehouse = tmp_path / "work.duckdb", tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(work)) as conn:
+        ensure_raw_schema(conn)
+        insert_new_rows(conn, ARTICLES, [article(f"https://a/{i}", "words " * 2000) for i in range(200)])
+        # Random bytes do not compress: the bodies weigh in the file what they weigh here.
+        insert_new_rows(conn, PAGES, [
+            {"url": f"https://a/{i}", "content_sha256": f"sha{i}", "bytes": 500_000, "html_gzip": os.urandom(500_000),
+             "fetched_at": datetime(2024, 4, 4, 12, 0)} | {c.name: None for c in PAGES.columns
+                                                        if c.name not in {"url", "content_sha256", "bytes", "html_gzip", "fetched_at"}}
+            for i in range(200)
+        ])
+        conn.execute("create schema staging")
+        conn.execute("create table staging.stg_articles as select url, text from raw.articles")
+        conn.execute("create schema reference")
+        conn.execute("create table reference.companies as select 'Amazon' as company")
+        conn.execute("create schema pipeline_state")
+        conn.execute("create table pipeline_state.published_builds as select 'x' as fingerprint")
+        conn.execute("create table main.scratch as select 1 as x")
+    publish_warehouse(work, warehouse)
+
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        tables = {f"{s}.{t}" for s, t in conn.execute("select table_schema, table_name from information_schema.tables").fetchall()}
+        assert {"raw.pages", "raw.articles", "staging.stg_articles", "reference.companies"} <= tables
+        # The pipeline's bookkeeping and stray tables are not the analysts' business.
+        assert not {"pipeline_state.published_builds", "main.scratch"} & tables
+        page_columns = {c for (c,) in conn.execute(
+            "select column_name from information_schema.columns where table_schema = 'raw' and table_name = 'pages'").fetchall()}
+        assert "html_gzip" not in page_columns and {"url", "content_sha256", "bytes", "fetched_at"} <= page_columns
+        article_columns = {c for (c,) in conn.execute(
+            "select column_name from information_schema.columns where table_schema = 'raw' and table_name = 'articles'").fetchall()}
+        assert "text" not in article_columns and "text_sha256" in article_columns
+        assert conn.execute("select count(*) from raw.pages").fetchone()[0] == 200
+        # Analysts keep the article text in staging, as the README's table lists it.
+        assert conn.execute("select count(*) from staging.stg_articles where text like 'words %'").fetchone()[0] == 200
+    # 200 incompressible 500 kB bodies stay behind: the work file is about 100 MB, the warehouse
+    # holds the articles' text (12 kB each, compressed) and small rows.
+    assert work.stat().st_size > 50_000_000
+    assert warehouse.stat().st_size < 10_000_000
+    assert not list(tmp_path.glob(".*publishing*"))
 
 
 def test_publish_fails_loudly_when_the_work_database_is_missing(tmp_path):

@@ -1,6 +1,7 @@
 """dbt models, seeds and tests as Dagster assets and asset checks."""
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,16 @@ from pipelines.dbt_worker.resource import DbtBuildResource
 from pipelines.progress import step as progress_step
 from pipelines.resources import PipelineLayout, WorkDatabase
 from pipelines.settings import DBT_PROJECT_DIR
-from pipelines.warehouse.build_state import inputs_fingerprint, is_already_published, remember_build_inputs
+
+from pipelines.warehouse.build_state import (
+    full_refresh_done,
+    full_refresh_reasons,
+    history_state,
+    incremental_models_signature,
+    inputs_fingerprint,
+    is_already_published,
+    remember_build_inputs,
+)
 
 
 def current_fingerprint(conn) -> str:
@@ -59,9 +69,15 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtBuildResource, layout: Pip
     # database: what gets recorded as published is what this build read. A row written later (by a
     # concurrent run, during the build or before the publish) changes the next run's fingerprint,
     # so that run builds again instead of skipping it.
+    signature = incremental_models_signature(layoffs_dbt_project.manifest_path)
+    started_at = datetime.now(UTC).replace(tzinfo=None)
     with work_db.get_connection() as conn:
         fingerprint = current_fingerprint(conn)
-        unchanged = is_already_published(conn, fingerprint, Path(layout.warehouse_path))
+        refresh_reasons = full_refresh_reasons(conn, signature)
+        # Taken with the fingerprint, before the build: what this build reads, for the next to check.
+        history = history_state(conn)
+        # A full refresh asked for (reprocess, --full-refresh) builds even when the inputs look the same.
+        unchanged = is_already_published(conn, fingerprint, Path(layout.warehouse_path)) and not refresh_reasons
         if not unchanged:
             remember_build_inputs(conn, context.run.run_id, fingerprint)
     if unchanged:
@@ -74,7 +90,14 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtBuildResource, layout: Pip
     # test stops the models downstream of it and surfaces as a failed asset check. Unit tests check
     # the SQL, not the data, so they run where the SQL changes (`make test`, a hand-run
     # `dbt build`), not on every scheduled run.
+    args = ["build", "--exclude-resource-type", "unit_test"]
+    if refresh_reasons:
+        # Staging models are incremental (new and rewritten raw rows only); rows deleted from raw, or
+        # a changed model, need them rebuilt from all of raw.
+        context.log.info(f"dbt build with --full-refresh: {'; '.join(refresh_reasons)}")
+        args.append("--full-refresh")
     with work_db.exclusive():
-        yield from dbt.build(
-            context, ["build", "--exclude-resource-type", "unit_test"], layoffs_dbt_project.manifest_path, TRANSLATOR
-        )
+        yield from dbt.build(context, args, layoffs_dbt_project.manifest_path, TRANSLATOR)
+        # Reached only when the build passed (a failing test or error raises): the requests are served.
+        with work_db.get_connection() as conn:
+            full_refresh_done(conn, signature, started_at, history)

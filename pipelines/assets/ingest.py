@@ -13,7 +13,7 @@ from pipelines.progress import step as progress_step
 from pipelines.resources import PipelineLayout, WorkDatabase
 from pipelines.sources import SourceError, load_sources
 from pipelines.steps.clean_pages import clean_new_pages
-from pipelines.steps.discover import list_sources, record_listing
+from pipelines.steps.discover import files_already_read, list_sources, record_listing
 from pipelines.steps.extract_facts import extract_new_facts
 from pipelines.steps.fetch_pages import fetch_new_pages
 from pipelines.steps.retries import MAX_ATTEMPTS
@@ -64,10 +64,12 @@ def discovered_urls(context: dg.AssetExecutionContext, layout: PipelineLayout, w
     with progress_step("discover", log=context.log.info) as progress:
         # The sources are read before the work database is opened: its write lock is held only
         # for the short transactions that record what they listed.
-        listing = list_sources(config)
         with work_db.get_connection() as conn:
             ensure_raw_schema(conn)
-            report = record_listing(conn, listing, discovered_on=partition_day(context))
+            files = files_already_read(conn)
+        listing = list_sources(config, files)
+        with work_db.get_connection() as conn:
+            report = record_listing(conn, listing, files, discovered_on=partition_day(context))
             listings = record_discovery(conn, config, report, run_id=context.run.run_id, discovered_on=partition_day(context))
         progress.set(urls=report.found, new_urls=report.new)
         if report.problems:

@@ -41,7 +41,7 @@ def record_discovery(
                 "run_id": run_id,
                 "source_name": spec.name,
                 "source_kind": spec.kind,
-                "discovered_on": discovered_on or now.date(),  # as discover_pages does
+                "discovered_on": discovered_on or now.date(),  # as record_listing does
                 "listed": int(report.listed.get(spec.name, 0)),
                 "filtered_out": int(report.skipped.get(spec.name, 0)),
                 "new_urls": int(report.new_by_source.get(spec.name, 0)),

@@ -13,6 +13,7 @@ from datetime import datetime
 from pipelines.fetch import FetchSettings, PoliteFetcher
 from pipelines.progress import current as current_progress
 from pipelines.sources.config import SourceError, SourceSpec, check_options
+from pipelines.sources.file_memory import AlreadyRead, FileMemory
 from pipelines.sources.relevance import filter_for, url_words
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,8 @@ _KIND_MODULES = {
     "html_dir": "pipelines.sources.html_dir",
     "warc": "pipelines.sources.warc",
 }
+# These read files on disk and can skip the ones an earlier run read (pipelines/sources/file_memory.py).
+FILE_KINDS = frozenset({"html_dir", "warc"})
 # These download their listings, so they get the sources file's fetch settings and one shared
 # fetcher: two sources on one host then share its robots.txt and its politeness delay.
 NETWORK_KINDS = frozenset({"feed", "sitemap"})
@@ -65,13 +68,17 @@ class DiscoveryOutcome:
     listed: Counter[str] = field(default_factory=Counter)
     # Entries whose normalised URL an earlier entry (of any source) already had.
     duplicates: int = 0
+    # Entries of saved files an earlier run read, unchanged since: not read again, URLs stored.
+    already_read: int = 0
 
     def __iter__(self) -> Iterator[list]:
         # Callers written before the counters existed unpack `pages, problems = discover_all(...)`.
         return iter((self.pages, self.problems))
 
 
-def discover_all(specs: Iterable[SourceSpec], fetch_settings: FetchSettings | None = None) -> DiscoveryOutcome:
+def discover_all(
+    specs: Iterable[SourceSpec], fetch_settings: FetchSettings | None = None, files: FileMemory | None = None
+) -> DiscoveryOutcome:
     outcome = DiscoveryOutcome()
     seen: set[str] = set()
     specs = list(specs)
@@ -89,15 +96,18 @@ def discover_all(specs: Iterable[SourceSpec], fetch_settings: FetchSettings | No
                 continue
             if spec.kind in NETWORK_KINDS and fetcher is None:
                 fetcher = stack.enter_context(PoliteFetcher(fetch_settings or FetchSettings()))
-            _collect(spec, fetch_settings, fetcher, outcome, seen)
+            _collect(spec, fetch_settings, fetcher, outcome, seen, files)
             progress.advance()  # one more source read (live progress, pipelines/progress.py)
     return outcome
 
 
-def _run(spec: SourceSpec, settings: FetchSettings | None, fetcher: PoliteFetcher | None) -> DiscoveryItems:
+def _run(spec: SourceSpec, settings: FetchSettings | None, fetcher: PoliteFetcher | None,
+         files: FileMemory | None = None) -> DiscoveryItems:
     module = importlib.import_module(_KIND_MODULES[spec.kind])
     if spec.kind in NETWORK_KINDS:
         return module.discover(spec, settings, fetcher=fetcher)
+    if spec.kind in FILE_KINDS and files is not None:
+        return module.discover(spec, files=files)
     return module.discover(spec)
 
 
@@ -107,14 +117,19 @@ def _collect(
     fetcher: PoliteFetcher | None,
     outcome: DiscoveryOutcome,
     seen: set[str],
+    files: FileMemory | None = None,
 ) -> None:
     relevant = filter_for(spec.kind, spec.options)
     skipped = 0
     outcome.listed[spec.name] += 0  # a source that lists nothing is still counted, as 0
     try:
-        for item in _run(spec, settings, fetcher):
+        for item in _run(spec, settings, fetcher, files):
             if isinstance(item, DiscoveryProblem):
                 outcome.problems.append(item)
+                continue
+            if isinstance(item, AlreadyRead):
+                outcome.listed[spec.name] += item.entries
+                outcome.already_read += item.entries
                 continue
             outcome.listed[spec.name] += 1
             if relevant is not None and not relevant.matches(item.title, item.summary, url_words(item.url)):

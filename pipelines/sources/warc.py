@@ -19,6 +19,7 @@ from pipelines.fetch import is_fetchable_url, normalize_url
 from pipelines.fetch.content import HTML_TYPES, parse_content_type
 from pipelines.sources.config import SourceSpec
 from pipelines.sources.discovery import DiscoveredPage, DiscoveryItems, DiscoveryProblem
+from pipelines.sources.file_memory import AlreadyRead, FileMemory
 
 # Enough of a page to reach its <title>, read while the iterator passes over the record anyway.
 _TITLE_WINDOW = 64 * 1024
@@ -34,14 +35,19 @@ class WarcRecordError(OSError):
     """
 
 
-def discover(spec: SourceSpec) -> DiscoveryItems:
-    files = _archives(spec)
-    if not files:
+def discover(spec: SourceSpec, files: FileMemory | None = None) -> DiscoveryItems:
+    """Every HTML response of the archives; with `files`, archives read before unchanged are skipped."""
+    archives = _archives(spec)
+    if not archives:
         yield DiscoveryProblem(spec.name, str(spec.options.get("path")), "no WARC file found")
         return
-    for path in files:
+    for path in archives:
         found = 0
         try:
+            stat = path.stat()
+            if files is not None and (entries := files.entries_if_unchanged(spec.name, path, stat)) is not None:
+                yield AlreadyRead(spec.name, str(path), entries)
+                continue
             for item in _pages_in(spec, path):
                 found += 1
                 yield item
@@ -52,6 +58,9 @@ def discover(spec: SourceSpec) -> DiscoveryItems:
             # warcio reads garbage as an empty archive or as one odd ARC record rather than failing,
             # so an archive that gives nothing is worth a line in the report.
             yield DiscoveryProblem(spec.name, str(path), "no HTML response records in this file")
+        if files is not None:
+            # Only an archive read to its end: a damaged one (above) is tried again next run.
+            files.read(spec.name, path, stat, entries=found)
 
 
 def _archives(spec: SourceSpec) -> list[Path]:

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 import duckdb
 
 from pipelines.sources import DiscoveryOutcome, DiscoveryProblem, SourcesConfig, discover_all
+from pipelines.sources.file_memory import FileMemory, load_file_memory, remember_files
 from pipelines.warehouse import insert_new_rows
 from pipelines.warehouse.raw_tables import DISCOVERED_URLS
 
@@ -22,18 +23,25 @@ class DiscoveryReport:
     new_by_source: dict[str, int] = field(default_factory=dict)  # per source: URLs recorded for the first time
 
 
-def list_sources(config: SourcesConfig) -> DiscoveryOutcome:
+def files_already_read(conn: duckdb.DuckDBPyConnection) -> FileMemory:
+    """Saved files (html_dir pages, WARC archives) an earlier run read and that have not changed
+    since: their URLs are stored, so discovery does not read them again."""
+    return load_file_memory(conn)
+
+
+def list_sources(config: SourcesConfig, files: FileMemory | None = None) -> DiscoveryOutcome:
     """What every source lists now. This is the network phase (robots.txt, pacing, retries, up to
     dozens of sitemaps), so it runs without the work database: another run, `make docs` or
     `layoffs reprocess` can take the write lock meanwhile."""
-    return discover_all(config.sources, config.fetch)
+    return discover_all(config.sources, config.fetch, files=files)
 
 
 def record_listing(
-    conn: duckdb.DuckDBPyConnection, outcome: DiscoveryOutcome, discovered_on: date | None = None
+    conn: duckdb.DuckDBPyConnection, outcome: DiscoveryOutcome, files: FileMemory | None = None,
+    discovered_on: date | None = None,
 ) -> DiscoveryReport:
-    """Record every URL a listing holds, in one short transaction; `discovered_on` is the run's
-    logical day (its partition).
+    """Record every URL a listing holds, and the saved files it read, in one short transaction;
+    `discovered_on` is the run's logical day (its partition).
 
     A URL keeps the day it was first listed: later runs that list it again change nothing.
     """
@@ -56,9 +64,12 @@ def record_listing(
         by_source.setdefault(row["source_name"], []).append(row)
     conn.begin()
     new_by_source = {name: insert_new_rows(conn, DISCOVERED_URLS, group) for name, group in by_source.items()}
+    if files is not None:
+        remember_files(conn, files)
     conn.commit()
     return DiscoveryReport(
-        found=len(rows),
+        # Counted as before files were remembered: what the sources list, read this time or not.
+        found=len(rows) + outcome.already_read,
         new=sum(new_by_source.values()),
         problems=problems,
         skipped=dict(outcome.skipped),

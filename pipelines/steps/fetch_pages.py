@@ -32,6 +32,14 @@ COMMIT_EVERY = 50
 # does not keep finished pages waiting (and a crash loses at most this much work).
 COMMIT_INTERVAL_S = 5.0
 COMPRESSION_THREADS = 2
+# DuckDB keeps the pages a connection appended in its buffer pool, pinned until they are
+# checkpointed into the file, and the blocks it read back up to its memory limit (by default most
+# of the machine's memory): a read of 20,000 pages through one connection held about 70 KB per
+# page until the step ended. So the step checkpoints every CHECKPOINT_BYTES of stored pages, which
+# unpins them, and caps the pool, which lets DuckDB drop what it no longer needs. The cap must stay
+# well above CHECKPOINT_BYTES: pinned blocks cannot be dropped.
+CHECKPOINT_BYTES = 32 * 1024 * 1024
+READ_MEMORY_LIMIT = "256MB"
 
 Connect = Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]]
 
@@ -55,6 +63,7 @@ def fetch_new_pages(connect: Connect, settings: FetchSettings, through: date | N
     crawl of slow sites leaves other runs, `make docs` and `layoffs reprocess` free to write.
     """
     with connect() as conn:
+        _bound_memory(conn)
         ensure_raw_schema(conn)
         pending = _pending(conn, through)
         report = FetchReport(wanted=len(pending))
@@ -94,6 +103,7 @@ def _store(connect: Connect, report: FetchReport, source_of: dict, results: Iter
     with ThreadPoolExecutor(max_workers=COMPRESSION_THREADS, thread_name_prefix="compress") as compressor:
         pages, attempts = [], []
         last_commit = time.monotonic()
+        unflushed = 0  # bytes of pages stored since the last checkpoint
         progress = current_progress()
         for result in results:
             report.outcomes[result.outcome] += 1
@@ -106,7 +116,10 @@ def _store(connect: Connect, report: FetchReport, source_of: dict, results: Iter
                 pages.append(compressor.submit(_page_row, result, source_name, kind))
             due = interval_s is not None and time.monotonic() - last_commit >= interval_s
             if len(attempts) >= COMMIT_EVERY or due:
-                stored = _commit(connect, [page.result() for page in pages], attempts)
+                rows = [page.result() for page in pages]
+                unflushed += sum(len(row["html_gzip"]) for row in rows)
+                stored = _commit(connect, rows, attempts, checkpoint=unflushed >= CHECKPOINT_BYTES)
+                unflushed = 0 if unflushed >= CHECKPOINT_BYTES else unflushed
                 report.stored += stored
                 progress.add(stored=stored)
                 pages, attempts = [], []
@@ -116,15 +129,22 @@ def _store(connect: Connect, report: FetchReport, source_of: dict, results: Iter
         progress.add(stored=stored)
 
 
-def _commit(connect: Connect, pages: list[dict], attempts: list[dict]) -> int:
+def _commit(connect: Connect, pages: list[dict], attempts: list[dict], checkpoint: bool = False) -> int:
     if not attempts:
         return 0
     with connect() as conn:
+        _bound_memory(conn)
         conn.begin()
         stored = insert_new_rows(conn, PAGES, pages)
         insert_new_rows(conn, FETCH_LOG, attempts)
         conn.commit()
+        if checkpoint:
+            conn.execute("checkpoint")
     return stored
+
+
+def _bound_memory(conn: duckdb.DuckDBPyConnection) -> None:
+    conn.execute(f"set memory_limit = '{READ_MEMORY_LIMIT}'")
 
 
 def _page_row(result: FetchResult, source_name: str | None, kind: str | None) -> dict:

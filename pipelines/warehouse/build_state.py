@@ -142,3 +142,114 @@ def is_already_published(conn: duckdb.DuckDBPyConnection, fingerprint: str, ware
         "order by published_at desc limit 1"
     ).fetchone()
     return last == (fingerprint, str(warehouse), warehouse.stat().st_size)
+
+
+# Full refreshes of dbt's incremental models. Incremental staging models pick up rows added or
+# rewritten in raw, not rows deleted from it; `layoffs reprocess` deletes and re-derives, and a
+# changed incremental model must rebuild what it built before. Both ask here; the dbt step then
+# passes --full-refresh and, once the build has passed, forgets the requests made before it began.
+
+def _ensure_refresh(conn: duckdb.DuckDBPyConnection) -> None:
+    conn.execute("create schema if not exists pipeline_state")
+    conn.execute("create table if not exists pipeline_state.full_refresh_requests (requested_at timestamp, reason varchar)")
+    conn.execute("create table if not exists pipeline_state.incremental_models (signature varchar, built_at timestamp)")
+    # What each raw table held at the last build, up to its newest timestamp then (JSON).
+    conn.execute("alter table pipeline_state.incremental_models add column if not exists history varchar")
+
+
+# The column each raw table's rows are stamped with when written: the incremental staging models'
+# watermark (dbt_project/macros/incremental_rows.sql).
+WRITTEN_AT = {
+    "raw.discovered_urls": "discovered_at", "raw.discovery_log": "listed_at", "raw.fetch_log": "fetched_at",
+    "raw.pages": "fetched_at", "raw.cleaned_pages": "cleaned_at", "raw.articles": "cleaned_at",
+    "raw.cut_mentions": "extracted_at", "raw.extraction_log": "extracted_at",
+}
+
+
+def history_state(conn: duckdb.DuckDBPyConnection, watermarks: dict[str, str] | None = None) -> dict[str, list]:
+    """Per raw table: its newest write time, and the count and hash sum of the rows written up to
+    it (up to `watermarks[table]` when given). Rows only ever added leave the part up to an old
+    watermark as it was; a row rewritten in place, deleted, or written late with an older time
+    changes it, and then an incremental build would miss it."""
+    state = {}
+    for table, column in WRITTEN_AT.items():
+        schema, name = table.split(".")
+        columns = [
+            c for (c,) in conn.execute(
+                "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
+                "order by ordinal_position", [schema, name]).fetchall()
+            if c not in CONTENT_STAND_INS.get(table, {})
+        ]
+        if column not in columns:
+            continue
+        if watermarks is None:
+            mark = conn.execute(f'select cast(max("{column}") as varchar) from {table}').fetchone()[0]
+        else:
+            mark = watermarks.get(table)
+        quoted = ", ".join(f'"{c}"' for c in columns)
+        count, hashes = conn.execute(
+            f'select count(*), coalesce(sum(hash({quoted})), 0) from {table} where "{column}" <= cast(? as timestamp)',
+            [mark],
+        ).fetchone()
+        state[table] = [mark, count, str(hashes)]
+    return state
+
+
+def rewritten_tables(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """Raw tables whose rows up to the last build's watermark are not what that build read."""
+    _ensure_refresh(conn)
+    last = conn.execute(
+        "select history from pipeline_state.incremental_models order by built_at desc limit 1").fetchone()
+    if last is None or not last[0]:
+        return []
+    before = json.loads(last[0])
+    now = history_state(conn, {table: values[0] for table, values in before.items()})
+    return sorted(table for table, values in before.items() if now.get(table) != values)
+
+
+def request_full_refresh(conn: duckdb.DuckDBPyConnection, reason: str) -> None:
+    """Ask the next dbt build for --full-refresh. Call it in the transaction that deletes from raw,
+    so a crash cannot leave the deletion without the request."""
+    _ensure_refresh(conn)
+    conn.execute("insert into pipeline_state.full_refresh_requests values (?, ?)",
+                 [datetime.now(UTC).replace(tzinfo=None), reason])
+
+
+def incremental_models_signature(manifest_path: Path) -> str:
+    """The checksums of the incremental models' SQL and config: a change means the tables they
+    built earlier are not what the new SQL would build."""
+    manifest = json.loads(Path(manifest_path).read_text(encoding="utf-8"))
+    digest = hashlib.sha256()
+    for unique_id, node in sorted((manifest.get("nodes") or {}).items()):
+        config = node.get("config") or {}
+        if node.get("resource_type") == "model" and config.get("materialized") == "incremental":
+            digest.update(f"{unique_id}:{_signature(node)}:{json.dumps(config, sort_keys=True, default=str)};".encode())
+    return digest.hexdigest()
+
+
+def full_refresh_reasons(conn: duckdb.DuckDBPyConnection, signature: str) -> list[str]:
+    """Why the next build must be a full refresh; empty when it can be incremental."""
+    _ensure_refresh(conn)
+    reasons = [reason for (reason,) in conn.execute(
+        "select distinct reason from pipeline_state.full_refresh_requests order by 1").fetchall()]
+    last = conn.execute(
+        "select signature from pipeline_state.incremental_models order by built_at desc limit 1").fetchone()
+    if last is None or last[0] != signature:
+        reasons.append("incremental models changed or never built")
+    rewritten = rewritten_tables(conn)
+    if rewritten:
+        reasons.append(f"rows rewritten or deleted in {', '.join(rewritten)}")
+    return reasons
+
+
+def full_refresh_done(conn: duckdb.DuckDBPyConnection, signature: str, started_at: datetime,
+                      history: dict[str, list]) -> None:
+    """After a build that passed: requests made before it began are served, and `history` (taken
+    before the build, history_state) is what the next build checks raw against."""
+    _ensure_refresh(conn)
+    conn.begin()
+    conn.execute("delete from pipeline_state.full_refresh_requests where requested_at <= ?", [started_at])
+    conn.execute("delete from pipeline_state.incremental_models")
+    conn.execute("insert into pipeline_state.incremental_models (signature, built_at, history) values (?, ?, ?)",
+                 [signature, datetime.now(UTC).replace(tzinfo=None), json.dumps(history)])
+    conn.commit()

@@ -1,5 +1,14 @@
+-- Append-only in raw: built incrementally, only new or rewritten rows each run (macros/incremental_rows.sql).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='url',
+    on_schema_change='sync_all_columns'
+) }}
+
 with source_articles as (
-    select * from {{ source('raw', 'articles') }}
+    select * from {{ source('raw', 'articles') }} as incoming
+    {{ new_or_rewritten_rows('incoming', ['url'], 'cleaned_at') }}
 )
 
 select

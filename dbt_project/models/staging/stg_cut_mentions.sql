@@ -1,8 +1,20 @@
+-- Append-only in raw: built incrementally, only new or rewritten rows each run (macros/incremental_rows.sql).
+-- The post-hook: a newer extractor's reading of an article replaces the facts of the reading before
+-- it, so those leave the built table too, not only the new batch.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='mention_id',
+    on_schema_change='sync_all_columns',
+    post_hook="delete from {{ this }} as built where not exists (select 1 from (select article_url, arg_max(extractor_version, extracted_at) as extractor_version from {{ source('raw', 'extraction_log') }} where outcome is distinct from 'error' group by article_url) as latest where latest.article_url = built.article_url and latest.extractor_version = built.extractor_version)"
+) }}
+
 -- Only the newest extractor's reading of each article counts: an upgraded extractor re-reads
 -- stored articles, and its facts replace the old ones instead of adding to them. A reading that
 -- crashed (outcome 'error', retried by later runs) is no reading: the last good one stays in use.
 with source_mentions as (
-    select * from {{ source('raw', 'cut_mentions') }}
+    select * from {{ source('raw', 'cut_mentions') }} as incoming
+    {{ new_or_rewritten_rows('incoming', ['mention_id'], 'extracted_at') }}
 ),
 
 latest_reading as (

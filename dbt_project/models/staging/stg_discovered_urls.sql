@@ -1,5 +1,14 @@
+-- Append-only in raw: built incrementally, only new or rewritten rows each run (macros/incremental_rows.sql).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='url',
+    on_schema_change='sync_all_columns'
+) }}
+
 with source_urls as (
-    select * from {{ source('raw', 'discovered_urls') }}
+    select * from {{ source('raw', 'discovered_urls') }} as incoming
+    {{ new_or_rewritten_rows('incoming', ['url'], 'discovered_at') }}
 )
 
 select

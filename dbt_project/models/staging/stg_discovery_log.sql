@@ -1,6 +1,15 @@
+-- Append-only in raw: built incrementally, only new or rewritten rows each run (macros/incremental_rows.sql).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='listing_id',
+    on_schema_change='sync_all_columns'
+) }}
+
 -- One row per source per discovery run: the only record of a listing that found nothing.
 with source_listings as (
-    select * from {{ source('raw', 'discovery_log') }}
+    select * from {{ source('raw', 'discovery_log') }} as incoming
+    {{ new_or_rewritten_rows('incoming', ['listing_id'], 'listed_at') }}
 )
 
 select
