@@ -72,3 +72,38 @@ def test_two_incremental_runs_then_a_full_refresh_give_the_same_marts(pages, war
         # The request is served: the next run is incremental again.
         assert conn.execute("select count(*) from pipeline_state.full_refresh_requests").fetchone()[0] == 0
     assert _marts(warehouse_env) == incremental
+
+
+def test_a_newer_extractor_reading_replaces_the_built_facts_of_the_one_before(pages, warehouse_env):
+    page = next(p for p in sorted(SAMPLE_DIR.glob("*.html")) if "tesla" in p.name.lower())
+    shutil.copy(page, pages / page.name)
+    assert run_pipeline().success
+    work_db = settings.work_db_path()
+    with duckdb.connect(str(work_db)) as conn:
+        article, old_version, old_mentions = conn.execute(
+            "select article_url, any_value(extractor_version), count(*) from staging.stg_cut_mentions group by 1"
+        ).fetchone()
+        assert old_mentions >= 1
+        # What an upgraded extractor writes when it reads the stored article again: a log row and
+        # its facts under the new version, here one fact with another figure.
+        conn.execute(
+            "insert into raw.extraction_log (article_url, extractor_version, facts, extracted_at, outcome, attempts) "
+            "values (?, 'zz-next', 1, now()::timestamp, 'ok', 1)", [article])
+        conn.execute(
+            "insert into raw.cut_mentions select * replace ('zz-next-0' as mention_id, 'zz-next' as extractor_version, "
+            "777 as headcount_low, 777 as headcount_high, now()::timestamp as extracted_at) "
+            "from raw.cut_mentions where article_url = ? and extractor_version = ? and mention_index = 0",
+            [article, old_version])
+
+    outcome = run_pipeline()
+    assert outcome.success, outcome.message
+    with duckdb.connect(str(work_db), read_only=True) as conn:
+        # Built incrementally (no full refresh was asked for), and still only the newest reading.
+        assert conn.execute("select count(*) from pipeline_state.full_refresh_requests").fetchone()[0] == 0
+        assert conn.execute(
+            "select extractor_version, headcount_low from staging.stg_cut_mentions where article_url = ?", [article]
+        ).fetchall() == [("zz-next", 777)]
+    with duckdb.connect(str(warehouse_env), read_only=True) as conn:
+        assert conn.execute("select company, headcount_low, headcount_high from marts.fct_cuts").fetchall() == [
+            ("Tesla", 777, 777)
+        ]
