@@ -73,12 +73,10 @@ def generate_docs(warehouse: Path, target: Path, logs: Path) -> subprocess.Compl
     )
 
 
-@pytest.fixture(scope="session")
-def docs_site(tmp_path_factory, dbt_manifest) -> DocsSite:
-    """Run the real pipeline on the bundled sample into a temporary warehouse, then generate its docs."""
+def build_sample_warehouse(root: Path) -> Path:
+    """Run the real pipeline on the bundled sample with everything under `root`; the published warehouse."""
     from pipelines.runner import run_pipeline
 
-    root = tmp_path_factory.mktemp("docs_site")
     warehouse = root / "warehouse.duckdb"
     with pytest.MonkeyPatch.context() as env:
         # The same isolation as conftest.warehouse_env: default sources, everything under `root`.
@@ -90,6 +88,14 @@ def docs_site(tmp_path_factory, dbt_manifest) -> DocsSite:
         outcome = run_pipeline()
     assert outcome.success, outcome.message
     assert warehouse.exists(), "the run succeeded but published no warehouse"
+    return warehouse
+
+
+@pytest.fixture(scope="session")
+def docs_site(tmp_path_factory, dbt_manifest) -> DocsSite:
+    """Run the real pipeline on the bundled sample into a temporary warehouse, then generate its docs."""
+    root = tmp_path_factory.mktemp("docs_site")
+    warehouse = build_sample_warehouse(root)
 
     target = root / "target"
     completed = generate_docs(warehouse, target, root / "logs")

@@ -14,8 +14,9 @@ FILLER = (
 )
 
 
-def news_page(url: str, title: str, published: date, *paragraphs: str) -> str:
-    body = "\n".join(f"<p>{paragraph}</p>" for paragraph in (*paragraphs, FILLER))
+def news_page(url: str, title: str, published: date, *paragraphs: str, filler: bool = True) -> str:
+    """`filler`: a paragraph that names no company and no figure, so a short page still reads as an article."""
+    body = "\n".join(f"<p>{paragraph}</p>" for paragraph in (*paragraphs, *((FILLER,) if filler else ())))
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
 <link rel="canonical" href="{url}">

@@ -21,34 +21,24 @@ import duckdb
 import pytest
 
 from conftest import REPO_ROOT, SAMPLE_DIR
+from news_pages import news_page
 
 pytestmark = pytest.mark.timeout(600)
 
 AMAZON_PAGE = "a09_amazon-9000-twitch-400_bytewise.html"
 
 
-def saved_page(url: str, title: str, published: date, *paragraphs: str) -> str:
-    body = "\n".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
-<link rel="canonical" href="{url}">
-<meta property="og:site_name" content="Test Wire">
-<meta property="article:published_time" content="{published.isoformat()}T09:00:00+00:00">
-</head><body><article><h1>{title}</h1>
-{body}
-</article></body></html>"""
-
-
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("pages")
     shutil.copyfile(SAMPLE_DIR / AMAZON_PAGE, folder / AMAZON_PAGE)
-    (folder / "salesforce.html").write_text(saved_page(
+    (folder / "salesforce.html").write_text(news_page(
         "https://wire.example.com/salesforce-2025-cuts", "Salesforce to cut about 1,000 jobs in 2025", date(2024, 12, 20),
         "Salesforce will cut about 1,000 jobs in 2025, the company said, as it shifts spending toward its artificial "
         "intelligence products and away from older software lines.",
         "The company did not say which teams would be affected. Analysts said the move had been expected, given "
         "slower growth in its core business, and the company said it would keep hiring in sales for its AI agents.",
+        filler=False,
     ), encoding="utf-8")
     published = tmp_path_factory.mktemp("run") / "warehouse.duckdb"
     # The command as a user runs it, in a process of its own (it points the environment at --db).

@@ -18,7 +18,7 @@ import duckdb
 import pytest
 
 from conftest import REPO_ROOT
-from pipelines import settings
+from docs_site import build_sample_warehouse
 from pipelines.cli import main
 from test_docs_browser import RenderedText, find_chromium, install_chromium, run_chromium
 
@@ -27,19 +27,7 @@ ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
 
 @pytest.fixture(scope="module")
 def sample_warehouse(tmp_path_factory, dbt_manifest) -> Path:
-    from pipelines.runner import run_pipeline
-
-    root = tmp_path_factory.mktemp("report_html")
-    warehouse = root / "warehouse.duckdb"
-    with pytest.MonkeyPatch.context() as env:
-        for name in (settings.SOURCES_ENV, settings.WAREHOUSE_ENV, settings.WORK_DB_ENV):
-            env.delenv(name, raising=False)
-        env.setenv(settings.WAREHOUSE_ENV, str(warehouse))
-        env.setenv(settings.WORK_DB_ENV, str(root / ".work" / "warehouse.duckdb"))
-        env.setenv("LAYOFFS_WORKERS", "2")
-        outcome = run_pipeline()
-    assert outcome.success, outcome.message
-    return warehouse
+    return build_sample_warehouse(tmp_path_factory.mktemp("report_html"))
 
 
 @pytest.fixture(scope="module")
