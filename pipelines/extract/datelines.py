@@ -29,6 +29,9 @@ _CAPS_DATELINE = re.compile(
 )
 # A byline line: "By Bloomberg News", "By Reuters Staff", "By Jane Doe, Reuters".
 _BYLINE = re.compile(r"(?m)^\s*By\s+[A-Z][^\n]{0,60}$")
+# A picture credit line: "Photo: Jane Doe (Shutterstock)", "Image credit: Getty Images". The agency
+# or photographer is no company the story is about.
+_PICTURE_CREDIT = re.compile(r"(?im)^\s*(?:photo|image|picture|illustration)s?(?:\s+credit)?\s*:[^\n]{0,100}$")
 
 
 def mask_datelines(text: str) -> str:
@@ -42,6 +45,8 @@ def mask_datelines(text: str) -> str:
         if len(m.group("place")) >= 3:
             spans.append((m.start(), m.end()))
     for m in _BYLINE.finditer(text):
+        spans.append((m.start(), m.end()))
+    for m in _PICTURE_CREDIT.finditer(text):
         spans.append((m.start(), m.end()))
     if not spans:
         return text

@@ -42,8 +42,12 @@ _CUT_WORDS = re.compile(
 )
 _NO_STALE_DAYS = 100_000
 _WORD_TOKEN = re.compile(r"\w(?:[\w&'-]*\w)?")
-# How far back (in sentences) "the company" may reach for a name.
+# How far back (in sentences) "the company" may reach for any name the sentence names, and for a
+# name that opens its sentence ("Nottinghamshire County Council has published its budget. However,
+# the council said ... It warned that around 750 jobs are at risk"): an opener is what the
+# paragraph is about, a name further in is often an object ("retire its Boeing 747 planes").
 _RECENT_SENTENCES = 1
+_RECENT_OPENERS = 3
 
 
 @dataclass
@@ -58,6 +62,7 @@ class _Article:
     dominant: str | None = None
     # First known company named in each sentence, by sentence index.
     sentence_subjects: dict[int, str] = field(default_factory=dict)
+    sentence_openers: set[int] = field(default_factory=set)  # indexes whose subject opens the sentence
     last_cut_company: str | None = None
     # Companies whose first cut mention in the article is a past one: an
     # undated mention afterwards is taken to be that past cut again (a
@@ -194,12 +199,15 @@ def _extract(text: str, title: str | None, published_on: date | None, ref: Refer
         named = [m for m in seeded_mentions(sentence.text, ref) if not credits_the_news(sentence.text, m, ref)]
         if named:
             article.sentence_subjects[index] = named[0].company
+            if _opens(sentence.text, named[0].start):
+                article.sentence_openers.add(index)
         else:
             opener = opening_company(sentence.text, article.people, article.accept_name, article.is_common_word)
             if opener is not None:
                 # "Leicestershire County Council has also agreed its budget. ... The budget will lead
                 # to 700 posts being lost": a round-up's unlisted company is the next sentence's too.
                 article.sentence_subjects[index] = opener
+                article.sentence_openers.add(index)
         if sentence.text == norm_title:
             continue  # the headline repeated as the first line
         candidates += _read(article, sentence, index, evidence=text[sentence.start:sentence.end])
@@ -230,8 +238,10 @@ def _context_company(article: _Article, index: int, masked: str | None = None) -
     `masked` is this sentence with its background blanked: a company this sentence names only in a
     background clause ("... and follows thousands of layoffs at tech giants including Amazon") is
     not what "its" in the cut clause points to."""
-    for back in range(0, _RECENT_SENTENCES + 1):
+    for back in range(0, _RECENT_OPENERS + 1):
         company = article.sentence_subjects.get(index - back)
+        if back > _RECENT_SENTENCES and (index - back) not in article.sentence_openers:
+            continue
         if back == 0 and company is not None and masked is not None and not _names(masked, company, article.ref):
             continue
         if company is not None and index >= 0:
@@ -243,6 +253,12 @@ def _context_company(article: _Article, index: int, masked: str | None = None) -
     if article.dominant:
         return Mention(-1, -1, article.dominant, None, seeded=True)
     return None
+
+
+def _opens(text: str, start: int) -> bool:
+    """The name is the sentence's first words ("The American Lung Association said", "Last month,
+    Oldham Council's cabinet ..."): at most two words and a comma before it."""
+    return len(_WORD_TOKEN.findall(text[:start])) <= 2
 
 
 def _names(text: str, company: str, ref: Reference) -> bool:
