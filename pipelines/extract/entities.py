@@ -109,7 +109,11 @@ def clean_company_name(raw: str) -> str:
     name = re.sub(r"'s?$", "", name)
     name = _LEGAL_SUFFIX.sub("", name).strip(" ,.")
     name = re.sub(r"^(?:The)\s+", "", name)
-    return name
+    # "Focus on The Family" and "Focus on the Family" are one name in every table.
+    return _INNER_THE.sub(r"\1the", name)
+
+
+_INNER_THE = re.compile(r"\b((?:of|on|for|and) )The\b")
 
 
 def seeded_mentions(text: str, ref: Reference) -> list[Mention]:
@@ -274,9 +278,42 @@ _TITLE_BEFORE = re.compile(
 )
 
 
+# "Focus on the Family (FOTF)", "American Lung Association (ALA)": a name with the acronym it will
+# go by. The initials must spell the acronym, so "Intel (INTC)" (a ticker) and "(AP)" are no match.
+_DEFINED_NAME = re.compile(
+    r"(?P<name>[A-Z][\w&'’.-]*(?:\s+(?:(?:of|on|for|the|and|de|du|&)\s+)*[A-Z][\w&'’.-]*){1,6})\s+\((?P<acronym>[A-Z]{2,7})\)"
+)
+_CONNECTORS = frozenset({"of", "on", "for", "the", "and", "de", "du", "&"})
+
+
+def defined_names(text: str) -> list[Mention]:
+    """Names an article defines with their acronym: an organisation, whatever its words ("Focus on
+    the Family" is two ordinary words and a connector on its own)."""
+    out = []
+    for m in _DEFINED_NAME.finditer(text):
+        words = m.group("name").split()
+        acronym = m.group("acronym")
+        # The shortest tail of the run whose initials (connectors optional) spell the acronym.
+        for first in range(len(words) - 1, -1, -1):
+            tail = words[first:]
+            if tail[0].lower() in _CONNECTORS:
+                continue
+            full = "".join(w[0] for w in tail).upper()
+            bare = "".join(w[0] for w in tail if w.lower() not in _CONNECTORS).upper()
+            if acronym in (full, bare):
+                start = m.start("name") + m.group("name").index(" ".join(tail))
+                name = clean_company_name(" ".join(tail))
+                out.append(Mention(start, m.end("name"), name))
+                break
+    return out
+
+
 def opening_company(sentence: str, people: frozenset[str], accept_name, common_word) -> str | None:
     """An unlisted company that opens the sentence as its subject ("Leicestershire County Council
     has ...", "Archiact, the VR developer, said ..."), or None."""
+    defined = defined_names(sentence[:120])
+    if defined and not sentence[: defined[0].start].strip(" \"'") and _ACTS.match(sentence, defined[0].end):
+        return defined[0].company
     run = _NAME_RUN.match(sentence, len(sentence) - len(sentence.lstrip(" \"'")))
     if run is None:
         return None  # most sentences: no capitalised name where they start
@@ -376,7 +413,9 @@ def resolve_subject(masked: str, trigger_start: int, ref: Reference, accept_name
               and not _CREDITED.search(masked, 0, m.start)]
     anaphors = [a for a in anaphor_mentions(masked) if not any(a.start < m.end and m.start < a.end for m in seeded)]
     taken = [(m.start, m.end) for m in seeded] + [(a.start, a.end) for a in anaphors]
-    unseeded = [m for m in unseeded_mentions(masked, taken, people)
+    defined = [d for d in defined_names(masked) if not any(d.start < e and s < d.end for s, e in taken)]
+    taken += [(d.start, d.end) for d in defined]
+    unseeded = defined + [m for m in unseeded_mentions(masked, taken, people)
                 if not common_word(m.company) and not _REPORTS.match(masked, m.end)
                 and (accept_name(m.company) or _ACTS.match(masked, m.end) or _CUT_AT.search(masked, 0, m.start))]
     candidates = sorted(seeded + unseeded + anaphors, key=lambda c: c.start)
