@@ -256,6 +256,10 @@ def background_mask(text: str, published_on: date | None, stale_days: int = STAL
     # A connector blanks everything after it in the sentence; one that opens
     # the sentence ("Following a review, ...") only blanks its own clause.
     m = _CONNECTOR.search(text)
+    if m and _THIS_WEEK.match(text, m.end()):
+        # "That follows cuts Tuesday by Talisman Energy, which is eliminating 150 to 200 positions":
+        # a round earlier in the same week is news of its own, not history.
+        m = None
     if m:
         if not text[: m.start()].strip():
             stop = next((end for start, end in segments if end > m.start()), len(masked))
@@ -266,6 +270,10 @@ def background_mask(text: str, published_on: date | None, stale_days: int = STAL
 
 
 _DIGIT = re.compile(r"\d")
+_THIS_WEEK = re.compile(
+    r"\s+(?:[\w-]+\s+){0,3}?(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|"
+    r"earlier\s+(?:this|in\s+the)\s+week|this\s+week)\b"
+)
 
 
 # Prefilters for _SELF_TRIGGER and _WORKFORCE_RE. Most sentences of an article hold none of the words

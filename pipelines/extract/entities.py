@@ -385,7 +385,12 @@ def _is_news_outlet(company: str, ref: Reference) -> bool:
     return listed is not None and (listed.industry or "").lower() in ("media", "news", "publishing")
 # "Unity, the maker of ...", "Block, which owns ...": a name with an appositive is a name.
 _APPOSITION = re.compile(r",\s+(?:the|a|an|which|whose|who|one|owner|maker|parent|operator)\b")
-_CUT_AT = re.compile(r"\b(?:layoffs|lay-offs|cuts|job\s+cuts|reductions|redundancies)\s+(?:at|from)\s+$", re.I)
+# "layoffs at Zephyr", "cuts Tuesday by Talisman Energy": the name where the cut happens.
+_CUT_AT = re.compile(
+    r"\b(?:layoffs|lay-offs|cuts|job\s+cuts|reductions|redundancies)\s+"
+    r"(?:(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|this\s+week)\s+)?(?:at|from|by)\s+$",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
