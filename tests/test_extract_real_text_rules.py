@@ -198,3 +198,52 @@ def test_a_couple_of_thousand_is_not_one_thousand():
                    published_on=date(2020, 1, 3)) == [("Continental", None, None, None)]
     assert summary("Continental said it would shed a thousand jobs.", published_on=date(2020, 1, 3)) == [
         ("Continental", None, 1000, 1000)]
+
+
+def test_a_paragraph_about_an_unlisted_employer_keeps_its_name_for_a_later_unnamed_cut():
+    # a council round-up: the council opens the paragraph, the cut comes two sentences later as "It"
+    text = ("Harwick County Council has published its hardest budget yet, with savings of £40m over three years. "
+            "However, the council said it would keep funding services for the most vulnerable. "
+            "It warned that around 320 jobs are at risk.")
+    assert summary(text) == [("Harwick County Council", None, 320, 320)]
+
+
+def test_a_name_further_back_that_is_only_an_object_is_not_the_employer():
+    text = ("Skyline Air has announced a plan to cut costs by billions of dollars. "
+            "It will ground 40 planes and retire its remaining Boeing 747 jets. "
+            "Chief executive Dana Pruitt says the airline must become smaller. "
+            "The state premier says he wants to help the axed workers find new jobs.")
+    assert "Boeing" not in {f.company for f in facts(text)}
+
+
+def test_a_picture_credit_is_no_employer():
+    text = ("Pixel Forge, a small games studio, is laying off staff, it said on Monday.\n"
+            "Photo: Lena Marsh (Shutterstock)\n"
+            "About 19 people were cut from the studio.")
+    assert summary(text) == [("Pixel Forge", None, 19, 19)]
+
+
+def test_an_organisation_defined_with_its_acronym_is_named_whole():
+    text = ("The Harbour Lung Trust (HLT) announced it will cut 14 employees at its headquarters. "
+            "Focus on The Coast (FOTC) eliminated 52 positions, almost 18 percent of its staff.")
+    assert summary(text) == [("Harbour Lung Trust", None, 14, 14), ("Focus on the Coast", None, 52, 52)]
+
+
+def test_a_ticker_in_brackets_defines_no_name():
+    from pipelines.extract.entities import defined_names
+
+    assert defined_names("Shares of Intel (INTC) fell on the news.") == []
+    assert [m.company for m in defined_names("a report by the Associated Press (AP) said")] == ["Associated Press"]
+
+
+def test_a_round_earlier_the_same_week_is_news_not_history():
+    text = ("Three oil producers eliminated at least 650 positions in Canada this week. "
+            "That follows cuts Tuesday by Prairie Crest Energy Inc., which is eliminating 150 to 200 positions "
+            "in its Calgary head office.")
+    assert ("Prairie Crest Energy", None, 150, 200) in summary(text)
+
+
+def test_a_round_last_year_stays_history():
+    text = ("Prairie Crest Energy will cut 300 jobs. "
+            "That follows cuts last year by Northgate Oil Inc., which eliminated 500 positions.")
+    assert summary(text) == [("Prairie Crest Energy", None, 300, 300)]
