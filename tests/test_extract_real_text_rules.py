@@ -247,3 +247,10 @@ def test_a_round_last_year_stays_history():
     text = ("Prairie Crest Energy will cut 300 jobs. "
             "That follows cuts last year by Northgate Oil Inc., which eliminated 500 positions.")
     assert summary(text) == [("Prairie Crest Energy", None, 300, 300)]
+
+
+def test_an_alias_that_is_also_a_city_is_the_company_only_where_it_acts():
+    assert summary("Zurich is proposing to cut up to 440 jobs in its UK general insurance business.") == [
+        ("Zurich Insurance", "general insurance", 1, 440)
+    ]
+    assert [f.company for f in facts("Credit Suisse, based in Zurich, will cut 3,000 jobs.")] == ["Credit Suisse"]

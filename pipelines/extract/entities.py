@@ -120,9 +120,11 @@ def seeded_mentions(text: str, ref: Reference) -> list[Mention]:
     out = []
     for m in ref.entity_regex.finditer(text):
         surface = m.group(0)
-        if (surface in ref.context_names and _opens_sentence(text, m.start())
-                and not _ACTS_ANY_CASE.match(text, m.end()) and not _APPOSITION.match(text, m.end())):
-            continue  # "Target dates were missed", "Block grants": the word, not the company
+        if surface in ref.context_names and (
+                (_opens_sentence(text, m.start()) and not _ACTS_ANY_CASE.match(text, m.end())
+                 and not _APPOSITION.match(text, m.end()))
+                or _IN_PLACE.search(text, max(0, m.start() - 20), m.start())):
+            continue  # "Target dates were missed", "Block grants", "based in Zurich": the word, not the company
         following = _NEXT_CAPITALISED.match(text, m.end())
         if following and " " not in surface:
             word = following.group(1)
@@ -135,6 +137,7 @@ def seeded_mentions(text: str, ref: Reference) -> list[Mention]:
     return out
 
 
+_IN_PLACE = re.compile(r"\b(?:in|near|outside|across|around)\s+$")
 # "Qantas Group", "Bosch Group": the listed company under its group name.
 _SAME_COMPANY_WORDS = frozenset({"Group", "Holdings"})
 _NEXT_CAPITALISED = re.compile(r" ([A-Z][a-z][\w'-]*)")

@@ -94,7 +94,15 @@ def place_names() -> frozenset[str]:
     names.update(country["name"] for country in cache.get_countries().values())
     names.update(state["name"] for state in cache.get_us_states().values())
     names.update(city["name"] for city in cache.get_cities().values())
+    # English news writes "Zurich", "Sao Paulo", "Malmo": the names without their accents too.
+    names.update({_without_accents(name) for name in names})
     return frozenset(names)
+
+
+def _without_accents(name: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
 
 
 def is_place(name: str) -> bool:

@@ -14,6 +14,7 @@ from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 
+from .lexicon import is_place
 from .trie import trie_regex
 
 DEFAULT_SEEDS_DIR = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
@@ -205,6 +206,9 @@ def build_reference(seeds_dir: Path) -> Reference:
             entity_lookup[alias] = (comp.name, None)
         if comp.needs_context:
             context_names.add(comp.name)
+        # "Zurich" for Zurich Insurance, "Santander" for the bank: a name that is also a place is
+        # the company only where it acts, never "in Zurich".
+        context_names.update(alias for alias in comp.aliases if is_place(alias))
     entity_regex = re.compile(r"(?<![\w&.-])(?:" + trie_regex(entity_lookup) + r")(?![\w&]|-\w)")
 
     division_matchers: dict[str, list[tuple[re.Pattern, dict[str, str], bool]]] = {}
