@@ -254,3 +254,15 @@ def test_an_alias_that_is_also_a_city_is_the_company_only_where_it_acts():
         ("Zurich Insurance", "general insurance", 1, 440)
     ]
     assert [f.company for f in facts("Credit Suisse, based in Zurich, will cut 3,000 jobs.")] == ["Credit Suisse"]
+
+
+def test_a_reduction_of_the_labour_resource_written_with_shorthand_thousands():
+    # "from 130,000 to 75-90,000": 75,000 to 90,000 remain, so 40,000 to 55,000 go
+    text = "Telwick Group said it plans to reduce its 'total labour resource' from 130,000 to 75-90,000."
+    assert summary(text) == [("Telwick Group", None, 40000, 55000)]
+
+
+def test_a_share_of_a_workforce_sized_with_a_hyphenated_qualifier():
+    text = ("Lendmore is laying off 10% of its workforce, it said on Monday. "
+            "The chief executive told its near-7000 employees about the cuts in a recorded video.")
+    assert summary(text) == [("Lendmore", None, 700, 700)]

@@ -35,7 +35,7 @@ _SELF_TRIGGER = re.compile(
     r"staff(?:ing)?\s+cuts|job\s+reductions|job\s+eliminations|(?:role|position)\s+eliminations|"
     r"(?:cut|cuts|cutting|trim|trims|trimmed|trimming|reduce|reduces|reduced|reducing|shrink|shrinks|shrinking|shrank|slash|slashed|slashing|"
     r"lower|lowers|lowered|lowering)\s+"  # "lowering its workforce by 2,800"
-    r"(?:its|their|the\s+company's|our)\s+(?:\w+\s+)?(?:workforce|headcount|staff)|"
+    r"(?:its|their|the\s+company's|our)\s+[\"']?(?:\w+\s+)?(?:workforce|headcount|staff|labou?r\s+(?:force|resource))|"
     r"(?:were|was|be|been|being|are|is)\s+let\s+go|(?:let|lets|letting)\s+go\s+of|furlough(?:s|ed|ing)?|"
     # "around 750 jobs are at risk" (British usage for a proposed cut)
     r"(?:jobs|posts|roles|positions)\s+(?:(?:are|were|is|was|could\s+be|will\s+be|now|put)\s+)?at\s+risk|"
@@ -285,7 +285,7 @@ _THIS_WEEK = re.compile(
 def _may_self_trigger(folded: str) -> bool:
     return bool(
         "lay" in folded or "laid" in folded or "job" in folded or "redundanc" in folded or "reduction" in folded
-        or "rif" in folded or "workforce" in folded or "headcount" in folded or "staff" in folded
+        or "rif" in folded or "workforce" in folded or "headcount" in folded or "staff" in folded or "labo" in folded
         or "eliminat" in folded or "furlough" in folded or "risk" in folded or "early" in folded
         or "voluntary" in folded or "dismiss" in folded or "disband" in folded or "cuts" in folded
         or ("let" in folded and _LET_GO.search(folded))  # "were let go", "letting go of"

@@ -42,6 +42,9 @@ _CUT_WORDS = re.compile(
 )
 _NO_STALE_DAYS = 100_000
 _WORD_TOKEN = re.compile(r"\w(?:[\w&'-]*\w)?")
+# "its near-7000 employees", "an almost-800-strong team": the qualifier and its number as two words
+# (same length, so offsets into the text hold).
+_HYPHENATED_QUALIFIER = re.compile(r"\b(near|nearly|almost|around|about|some|over|under)-(?=\d)", re.I)
 # How far back (in sentences) "the company" may reach for any name the sentence names, and for a
 # name that opens its sentence ("Nottinghamshire County Council has published its budget. However,
 # the council said ... It warned that around 750 jobs are at risk"): an opener is what the
@@ -169,7 +172,7 @@ def extract_cuts(text: str, *, title: str | None = None, published_on: date | No
 
 def _extract(text: str, title: str | None, published_on: date | None, ref: Reference) -> list[CutFact]:
     text = text[:MAX_CHARS]
-    norm = mask_datelines(text.translate(_NORMALISE))
+    norm = _HYPHENATED_QUALIFIER.sub(r"\1 ", mask_datelines(text.translate(_NORMALISE)))
     norm_title = (title or "").translate(_NORMALISE).strip()[:1000]
     article = _Article(text=norm, sentences=split_sentences(norm), published_on=published_on, ref=ref, title=norm_title)
     article.people = people_named(norm, ref)

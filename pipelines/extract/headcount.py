@@ -46,7 +46,7 @@ _FOLLOWS_PEOPLE = re.compile(rf"{_OF}{_GAP}\s+(?:(?P<people>{PEOPLE})|(?P<cuts>{
 _FOLLOWS_SIZE_ADJ = re.compile(r"[\s-]*(?:person|people|employee|member|strong)\b", re.I)
 
 _QUAL_WORDS = (
-    r"(?:(?:about|around|roughly|nearly|almost|more\s+than|over|some|approximately|an\s+estimated|close\s+to|"
+    r"(?:(?:about|around|roughly|nearly|near|almost|more\s+than|over|some|approximately|an\s+estimated|close\s+to|"
     r"just\s+over|just\s+under|fewer\s+than|less\s+than|at\s+least|upwards\s+of|north\s+of|in\s+excess\s+of)\s+)?"
 )
 _NUM_RE = re.compile(NUMBER, re.I)
@@ -254,10 +254,11 @@ def find_figures(sentence: str, ref: Reference) -> list[Figure]:
 _SCALE_WORDS = frozenset({"hundred", "thousand"})
 _SCALE_OF = re.compile(r"\b(?:couple|lot|lots|number|handful|bunch)\s+of\s+$", re.I)
 _FROM_TO = re.compile(
-    rf"\b(?:headcount|workforce|staff|employees|jobs|positions|payroll|people|workers)\b[^.;]{{0,40}}?\bfrom\s+"
+    rf"\b(?:headcount|workforce|staff|employees|jobs|positions|payroll|people|workers|labou?r\s+(?:force|resource))\b"
+    rf"[^.;]{{0,40}}?\bfrom\s+"
     rf"(?:about\s+|around\s+|roughly\s+|some\s+)?(?P<before>{NUMBER})(?:\s+(?:{PEOPLE}))?\s+to\s+"
     rf"(?:(?P<qual>about|around|roughly|some|approximately|between)\s+)?(?P<after>{NUMBER})"
-    rf"(?:\s+(?:and|to)\s+(?P<after_high>{NUMBER}))?",
+    rf"(?:(?:\s+(?:and|to)\s+|\s*[-\u2013]\s*)(?P<after_high>{NUMBER}))?",
     re.I,
 )
 
@@ -267,6 +268,8 @@ def _reduction_figure(m: re.Match, ref: Reference) -> Figure | None:
     if before is None or after is None or is_year(m.group("before")) or is_year(m.group("after")):
         return None
     high_after = parse_number(m.group("after_high")) if m.group("after_high") else after
+    if high_after is not None and after * 1000 <= high_after:
+        after *= 1000  # "to 75-90,000": the thousands are written once, on the second number
     if high_after is None or not (0 < after <= high_after < before):
         return None
     low, high = int(round(before - high_after)), int(round(before - after))
