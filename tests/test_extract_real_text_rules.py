@@ -266,3 +266,11 @@ def test_a_share_of_a_workforce_sized_with_a_hyphenated_qualifier():
     text = ("Lendmore is laying off 10% of its workforce, it said on Monday. "
             "The chief executive told its near-7000 employees about the cuts in a recorded video.")
     assert summary(text) == [("Lendmore", None, 700, 700)]
+
+
+def test_a_workforce_target_down_from_last_years_size_is_the_cut():
+    # the size after the cut is not a base for "15% of its workforce"
+    text = ("Chipwell announced on Thursday it has nearly completed its plan to cut 15% of its workforce. "
+            "Chipwell aims to finish the year with 75,000 core employees, down from 99,500 last year, "
+            "through layoffs and attrition.")
+    assert summary(text) == [("Chipwell", None, 24500, 24500)]

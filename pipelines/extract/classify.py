@@ -220,8 +220,9 @@ def background_mask(text: str, published_on: date | None, stale_days: int = STAL
         weak = bool(_WEAK_SCOPE.search(piece)) and (strong or bool(_PERFECT.search(piece)))
         # "will cut 3,000 jobs as part of a restructuring announced last month": the old date belongs
         # to the restructuring; a cut still to come is not background.
+        # ", down from 99,500 last year": the size before the cut, the other end of a reduction.
         old = _is_old(piece, published_on, stale_days) and not _FUTURE_CUT.search(piece)
-        flags.append(bool(_SCOPE_MARKER.search(piece)) or weak or old)
+        flags.append((bool(_SCOPE_MARKER.search(piece)) or weak or old) and not _DOWN_FROM.match(piece))
 
     # Leading "Since 2022," / "Last year," govern the clause after them; a
     # trailing ", so far" the clause before; "including ..." elaborates on it.
@@ -270,6 +271,7 @@ def background_mask(text: str, published_on: date | None, stale_days: int = STAL
 
 
 _DIGIT = re.compile(r"\d")
+_DOWN_FROM = re.compile(r"\s*down\s+from\b", re.I)
 _THIS_WEEK = re.compile(
     r"\s+(?:[\w-]+\s+){0,3}?(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|"
     r"earlier\s+(?:this|in\s+the)\s+week|this\s+week)\b"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from .numbers import NUMBER, is_year, parse_number
@@ -197,6 +197,10 @@ def find_figures(sentence: str, ref: Reference) -> list[Figure]:
         fig = _reduction_figure(m, ref)
         if fig:
             add(fig, m.start(), m.end())
+    for m in _DOWN_FROM.finditer(sentence):
+        fig = _reduction_figure(m, ref)
+        if fig and free(m.start(), m.end()):
+            add(replace(fig, start=m.start("after"), text=sentence[m.start("after") : m.end()]), m.start(), m.end())
 
     # Ranges first, so their two ends are not read as separate figures.
     for m in _RANGE_RE.finditer(sentence):
@@ -263,11 +267,20 @@ _FROM_TO = re.compile(
 )
 
 
+# "finish the year with 75,000 core employees, excluding subsidiaries, down from 99,500 last year":
+# the same reduction told the other way round.
+_DOWN_FROM = re.compile(
+    rf"(?:\bwith|\bto)\s+(?:about\s+|around\s+|roughly\s+|some\s+)?(?P<after>{NUMBER})\s+(?:[a-z][\w-]*\s+)?(?:{PEOPLE})\b"
+    rf"[^.;]{{0,40}}?\bdown\s+from\s+(?:about\s+|around\s+|roughly\s+|some\s+)?(?P<before>{NUMBER})",
+    re.I,
+)
+
+
 def _reduction_figure(m: re.Match, ref: Reference) -> Figure | None:
     before, after = parse_number(m.group("before")), parse_number(m.group("after"))
     if before is None or after is None or is_year(m.group("before")) or is_year(m.group("after")):
         return None
-    high_after = parse_number(m.group("after_high")) if m.group("after_high") else after
+    high_after = parse_number(m.group("after_high")) if m.groupdict().get("after_high") else after
     if high_after is not None and after * 1000 <= high_after:
         after *= 1000  # "to 75-90,000": the thousands are written once, on the second number
     if high_after is None or not (0 < after <= high_after < before):
