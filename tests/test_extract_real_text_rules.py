@@ -274,3 +274,16 @@ def test_a_workforce_target_down_from_last_years_size_is_the_cut():
             "Chipwell aims to finish the year with 75,000 core employees, down from 99,500 last year, "
             "through layoffs and attrition.")
     assert summary(text) == [("Chipwell", None, 24500, 24500)]
+
+
+def test_a_company_that_reveals_its_own_cut_is_not_an_outlet_reporting_one():
+    # the size of the workforce in the same sentence is the base of the share, whatever came before
+    text = ("Northgate Pharma said its staff of 1,200 would not be affected. "
+            "And Veltrix revealed in a federal filing that it will cut \"less than 10% of its global workforce\""
+            "-which at the end of last year totaled 35,000 people-in a streamlining effort.")
+    assert summary(text, published_on=date(2016, 12, 19)) == [("Veltrix", None, 3150, 3500)]
+
+
+def test_an_outlet_that_reveals_another_companys_cut_is_not_the_employer():
+    text = "Sifted revealed that Zephyr Robotics will cut 120 jobs."
+    assert [f.company for f in facts(text)] == ["Zephyr Robotics"]

@@ -161,7 +161,7 @@ _MACRO_PROJECTION = re.compile(
 # A survey's findings ("The survey, which polled 700 executives, found four in ten have cut
 # staff") are about the respondents, whichever clause the cut sits in: read on the whole sentence.
 _SURVEY = re.compile(r"\b(?:polled|surveyed|respondents|survey\s+(?:of|by|found|finds|shows|showed))\b", re.I)
-_SPLIT = re.compile(r",\s|;\s*|:\s|\s[—–-]\s|—|\(|\)")
+_SPLIT = re.compile(r",\s|;\s*|:\s|\s[—–-]\s|—|\(|\)|(?<=[\"”])-(?=\w)|-(?=which\b)")
 
 
 @dataclass(frozen=True)

@@ -363,7 +363,7 @@ _CLAUSE_BREAK = re.compile(
 _ACTS = re.compile(
     r"(?:'s)?(?:\s*\([A-Z]{2,6}\))?\s*,?\s*(?:said|says|will|would|is|are|was|has|have|had|plans|planned|announced|announces|confirmed|"
     r"cut|cuts|laid|lays|eliminated|eliminates|let|to\s+(?:cut|lay|eliminate|shed|slash|trim|reduce)|"
-    r"followed|began|begins|started|starts|joined|joins|also|told|tells|informed|notified|disclosed|"
+    r"followed|began|begins|started|starts|joined|joins|also|told|tells|informed|notified|disclosed|revealed|reveals|unveiled|unveils|"
     r"employees|workers|staff|staffers)\b"
 )
 _ACTS_ANY_CASE = re.compile(_ACTS.pattern, re.I)
@@ -374,6 +374,16 @@ _CREDITED = re.compile(
     re.I,
 )
 _REPORTS = re.compile(r"\s+(?:has\s+|had\s+|first\s+|also\s+|earlier\s+)?(?:report(?:ed|s)|revealed|reveals)\b")
+
+
+# "Mylan revealed in a federal filing that it will cut": a company telling its own news.
+_OWN_NEWS = re.compile(r"[^.;]{0,40}?\bthat\s+it\b")
+
+
+def _reports_on_others(text: str, end: int) -> bool:
+    """"Sifted reported the cuts": the name is who tells the news, unless what it tells is its own."""
+    told = _REPORTS.match(text, end)
+    return bool(told) and not _OWN_NEWS.match(text, told.end())
 
 
 def credits_the_news(text: str, mention: Mention, ref: Reference) -> bool:
@@ -424,7 +434,7 @@ def resolve_subject(masked: str, trigger_start: int, ref: Reference, accept_name
     defined = [d for d in defined_names(masked) if not any(d.start < e and s < d.end for s, e in taken)]
     taken += [(d.start, d.end) for d in defined]
     unseeded = defined + [m for m in unseeded_mentions(masked, taken, people)
-                if not common_word(m.company) and not _REPORTS.match(masked, m.end)
+                if not common_word(m.company) and not _reports_on_others(masked, m.end)
                 and (accept_name(m.company) or _ACTS.match(masked, m.end) or _CUT_AT.search(masked, 0, m.start))]
     candidates = sorted(seeded + unseeded + anaphors, key=lambda c: c.start)
 

@@ -137,13 +137,19 @@ class _Article:
             return None
         return masked
 
-    def workforce_base(self, offset: int) -> int | None:
+    def workforce_base(self, offset: int, sentence: Sentence | None = None) -> int | None:
         if self._bases is None:
             self._bases = []
             for s in self.sentences:
                 for fig in find_figures(s.text, self.ref):
                     if fig.role == "base" and fig.low:
                         self._bases.append((s.start + fig.start, fig.low))
+        if sentence is not None:
+            # "cut less than 10% of its global workforce, which totaled 35,000 people": the size the
+            # sentence itself gives, wherever in it, before any size told earlier in the article.
+            own = [b for b in self._bases if sentence.start <= b[0] < sentence.end]
+            if own:
+                return min(own, key=lambda b: abs(b[0] - offset))[1]
         before = [b for b in self._bases if b[0] <= offset]
         if before:
             return before[-1][1]
@@ -398,7 +404,7 @@ def _candidates(article: _Article, sentence: Sentence, index: int, evidence: str
         divisions = [DivisionHit(-1, -1, inherited_division, True)]
 
     figures = [f for f in find_figures(masked, ref) if f.role == "count"]
-    figures = _fold_percentages(figures, article, sentence.start, ref)
+    figures = _fold_percentages(figures, article, sentence.start, ref, sentence if index >= 0 else None)
     if not figures and masked[trigger.start:trigger.end].lower().startswith(("furlough", "early", "voluntary")):
         # Furloughs and early-retirement or voluntary-exit schemes count as a cut when they are
         # counted ("furlough 1,941 pilots", "2,378 took early retirement"); an offer with no
@@ -537,7 +543,8 @@ def _note_past(article: _Article, sentence: Sentence, index: int, trigger_start:
         article.past_first.add(company)
 
 
-def _fold_percentages(figures: list[Figure], article: _Article, offset: int, ref: Reference) -> list[Figure]:
+def _fold_percentages(figures: list[Figure], article: _Article, offset: int, ref: Reference,
+                      sentence: Sentence | None = None) -> list[Figure]:
     """Join "10,000 jobs, or 13% of its workforce" into one figure and work
     out bare percentages from the workforce size stated elsewhere."""
     counts = [f for f in figures if f.low is not None]
@@ -549,7 +556,7 @@ def _fold_percentages(figures: list[Figure], article: _Article, offset: int, ref
                            precision=c.precision, role=c.role, base=c.base)]
         return counts
     if pcts:
-        base = article.workforce_base(offset + pcts[0].start)
+        base = article.workforce_base(offset + pcts[0].start, sentence)
         return [with_base(p, base, ref) if base else p for p in pcts]
     return counts
 

@@ -88,7 +88,7 @@ _N_OF_M = re.compile(rf"\s+of\s+(?:(?:its|their|the|our|[A-Z][\w&.-]*'s)\s+)?(?P
 _BASE_BEFORE = re.compile(
     r"(?:\bemploys|\bemployed|\bemploying|\bemploy|\bhad|\bhas|\bhave|\bhaving|\bwith|\bworkforce\s+of|"
     r"\bheadcount\s+of|\bstaff\s+of|\bteam\s+of|\bpayroll\s+of|\btotal\s+of|\bnumbered|\bnumbers|\bgrew\s+to|"
-    r"\bstood\s+at|\bstands\s+at|\bits|\btheir|\bthe\s+company's|\bthe\s+firm's)\s+" + _QUAL_WORDS + r"$",
+    r"\bstood\s+at|\bstands\s+at|\btotal(?:l?ed|s)|\bits|\btheir|\bthe\s+company's|\bthe\s+firm's)\s+" + _QUAL_WORDS + r"$",
     re.I,
 )
 _SIZE_OF = re.compile(r"\b(?:workforce|headcount|staff|payroll|employee\s+count|employee\s+base)\s+(?:of|at|to)\s+" + _QUAL_WORDS + r"$", re.I)
