@@ -287,3 +287,18 @@ def test_a_company_that_reveals_its_own_cut_is_not_an_outlet_reporting_one():
 def test_an_outlet_that_reveals_another_companys_cut_is_not_the_employer():
     text = "Sifted revealed that Zephyr Robotics will cut 120 jobs."
     assert [f.company for f in facts(text)] == ["Zephyr Robotics"]
+
+
+def test_companies_given_as_examples_of_an_industry_trend_report_no_cut():
+    text = ("A slowdown in trading has forced global investment banks including Credit Suisse, Goldman Sachs "
+            "and UBS to slash staff.")
+    assert facts(text) == []
+
+
+def test_a_cull_of_jobs_is_a_cut():
+    assert summary("Harwood Bank confirmed a cull of about 1000 jobs on Tuesday.") == [("Harwood Bank", None, 1000, 1000)]
+
+
+def test_a_unit_alias_written_with_a_hyphen():
+    text = "Google has slashed at least 100 jobs in its cloud-computing unit, the company confirmed."
+    assert summary(text) == [("Google", "Google Cloud", 100, 110)]

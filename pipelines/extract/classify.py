@@ -51,7 +51,7 @@ _SELF_TRIGGER = re.compile(
 )
 # Verbs that need a workforce noun nearby to mean a job cut.
 _CUT_VERB = re.compile(
-    r"\b(?:cut(?:s|ting)?|eliminat(?:e|es|ed|ing)|slash(?:es|ed|ing)?|shed(?:s|ding)?|ax(?:e|es|ed|ing)|"
+    r"\b(?:cut(?:s|ting)?|cull(?:s|ed|ing)?|eliminat(?:e|es|ed|ing)|slash(?:es|ed|ing)?|shed(?:s|ding)?|ax(?:e|es|ed|ing)|"
     r"trim(?:s|med|ming)?|reduc(?:e|es|ed|ing)|remov(?:e|es|ed|ing)|sack(?:s|ed|ing)?|fir(?:es|ed|ing)|"
     r"let\s+go|lets\s+go|letting\s+go|dismiss(?:es|ed|ing)?|downsiz(?:e|es|ed|ing)|lose|loses|losing|lost|reductions?|"
     r"cuts|eliminations?|(?:get|gets|getting|got)\s+rid\s+of)\b",

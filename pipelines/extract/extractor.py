@@ -415,6 +415,10 @@ def _candidates(article: _Article, sentence: Sentence, index: int, evidence: str
     if not explicit and _GENERIC_AGENT.search(masked):
         # "tens of thousands of workers laid off by tech firms": an industry's cuts, no company's
         return []
+    if explicit and not figures and subject.start >= 0 and _EXAMPLES_OF_MANY.search(sentence.text, 0, subject.start):
+        # "has forced global investment banks including Credit Suisse, Goldman Sachs and UBS to slash
+        # staff": examples of an industry's trend, no cut of theirs the article reports.
+        return []
     if not explicit and not figures and not _points_back(masked, trigger.start):
         # "The layoffs extend beyond ...", "if the layoffs were handled well ...": no name, no
         # pronoun for one and no figure; the sentence talks about cuts, it reports none.
@@ -467,6 +471,11 @@ _OLD_CUTS_STORY = re.compile(
     r"survey\w*|poll(?:ed|s)?|bring(?:s|ing)?\s+back|wants?\s+(?:you|them|workers)\s+back|"
     r"(?:invited|asked|invites|asks)\s+(?:\w+\s+)?(?:to\s+)?(?:return|come\s+back))\b",
     re.I,
+)
+_EXAMPLES_OF_MANY = re.compile(
+    r"\b(?:banks|companies|firms|lenders|employers|groups|carmakers|automakers|insurers|airlines|retailers|giants|"
+    r"players|rivals|peers|competitors|startups|start-ups|studios|publishers)\s+(?:including|such\s+as|like)\s+"
+    r"(?:[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*(?:,\s+|\s+and\s+))*$"
 )
 _GENERIC_AGENT = re.compile(
     r"\b(?:by|at|across|from)\s+(?:(?:tech|big|other|many|several|major|rival|u\.s\.|us)\s+)*"

@@ -221,7 +221,8 @@ def build_reference(seeds_dir: Path) -> Reference:
         for div in divs:
             for alias in (div.name, *div.aliases):
                 if " " in alias:
-                    folded.setdefault(alias.lower(), div.name)
+                    for form in _hyphen_forms(alias.lower()):
+                        folded.setdefault(form, div.name)
                 else:
                     exact.setdefault(alias, div.name)
         matchers = []
@@ -245,6 +246,18 @@ def build_reference(seeds_dir: Path) -> Reference:
         context_names=frozenset(context_names),
         division_matchers=division_matchers,
     )
+
+
+def _hyphen_forms(phrase: str) -> list[str]:
+    """"cloud computing unit" as outlets also write it: "cloud-computing unit", "cloud computing-unit"
+    (each space may be a hyphen; phrases of up to four words)."""
+    words = phrase.split(" ")
+    if len(words) > 4:
+        return [phrase]
+    forms = [words[0]]
+    for word in words[1:]:
+        forms = [f + sep + word for f in forms for sep in (" ", "-")]
+    return forms
 
 
 @lru_cache(maxsize=8)
