@@ -302,3 +302,11 @@ def test_a_cull_of_jobs_is_a_cut():
 def test_a_unit_alias_written_with_a_hyphen():
     text = "Google has slashed at least 100 jobs in its cloud-computing unit, the company confirmed."
     assert summary(text) == [("Google", "Google Cloud", 100, 110)]
+
+
+def test_news_an_outlet_broke_in_an_earlier_month_is_background():
+    text = ("Grocer Hallamby has cut the prices of 500 staple items. "
+            "In January, Shelf Weekly revealed that Hallamby is axing 3,000 department managers across its stores.")
+    assert facts(text, published_on=date(2023, 3, 8)) == []
+    # the same words in the month they were news are this month's cut
+    assert summary(text, published_on=date(2023, 1, 20)) == [("Hallamby", None, 3000, 3000)]

@@ -304,6 +304,9 @@ def _read(article: _Article, sentence: Sentence, index: int, evidence: str) -> l
         return []
     if not reading.triggers or reading.non_event:
         return []
+    if _retold(sentence.text, article.published_on):
+        _note_past(article, sentence, index, reading.triggers[0].start)
+        return []
     masked = reading.masked
 
     # One cut per clause that names its own company: "UPS will cut 12,000
@@ -539,6 +542,23 @@ def _path(ref: Reference, company: str, hit: DivisionHit, subject: Mention) -> s
     if parent:
         return f"{ref.division_path(company, parent) or parent} > {hit.name}"
     return hit.name
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+# "In January, Retail Week revealed that Morrisons is axing 3,000 managers": news an outlet broke in
+# an earlier month, told again as the story's background.
+_RETOLD = re.compile(
+    rf"\s*(?:In|Back\s+in|Earlier\s+in)\s+(?P<month>{'|'.join(_MONTHS)})(?:\s+\d{{4}})?,\s+"
+    r"(?:[A-Z][\w&'’.-]*\s+){1,4}(?:revealed|reported|disclosed|first\s+reported)\s+that\b"
+)
+
+
+def _retold(text: str, published_on: date | None) -> bool:
+    m = _RETOLD.match(text)
+    if m is None:
+        return False
+    return published_on is None or _MONTHS.index(m.group("month")) + 1 != published_on.month
 
 
 def _note_past(article: _Article, sentence: Sentence, index: int, trigger_start: int) -> None:
