@@ -310,3 +310,30 @@ def test_news_an_outlet_broke_in_an_earlier_month_is_background():
     assert facts(text, published_on=date(2023, 3, 8)) == []
     # the same words in the month they were news are this month's cut
     assert summary(text, published_on=date(2023, 1, 20)) == [("Hallamby", None, 3000, 3000)]
+
+
+def test_a_scraped_list_without_stops_is_read_item_by_item():
+    # a list flattened into one run: each item its own company and figure
+    text = ("List Of Startups That Cut Staff\n\n"
+            "Edtech Platform Unacademy lays off nearly 600 employees contractual workers and educators "
+            "Online learning company Vedantu fires more than 424 workers owing to cost pressure "
+            "Pre-owned car platform CARS24 asks around 600 employees to go "
+            "Zomato-owned Blinkit fired more than 1,500 employees in its dark stores")
+    assert summary(text) == [
+        ("Unacademy", None, 540, 600), ("Vedantu", None, 424, 466), ("Cars24", None, 600, 600),
+        ("Zomato", None, 1500, 1650),
+    ]
+
+
+def test_prose_with_commas_is_not_split_as_a_list():
+    from pipelines.extract.sentences import split_sentences
+
+    sentence = ("The announcement comes in the midst of the four-day party convention, where President Dana Whitlock "
+                "is trying to regain momentum against the backdrop of a pandemic that has killed over 175,000 people "
+                "and produced a recession that has seen the loss of millions of jobs across the country this year")
+    assert [s.text for s in split_sentences(sentence)] == [sentence]
+
+
+def test_an_exchange_before_a_ticker_is_no_company():
+    text = "Tesla (NASDAQ:TSLA) chief executive Elon Musk said the carmaker will cut 10% of its 100,000 staff."
+    assert [f.company for f in facts(text)] == ["Tesla"]

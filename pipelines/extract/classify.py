@@ -37,6 +37,9 @@ _SELF_TRIGGER = re.compile(
     r"lower|lowers|lowered|lowering)\s+"  # "lowering its workforce by 2,800"
     r"(?:its|their|the\s+company's|our)\s+[\"']?(?:\w+\s+)?(?:workforce|headcount|staff|labou?r\s+(?:force|resource))|"
     r"(?:were|was|be|been|being|are|is)\s+let\s+go|(?:let|lets|letting)\s+go\s+of|furlough(?:s|ed|ing)?|"
+    # "asks around 600 employees to go", "forced more than 1,000 employees to resign"
+    r"(?:ask(?:s|ed|ing)?|forc(?:es|ed|ing)?)\s+(?:[\w,-]+\s+){0,4}?(?:employees|workers|staff(?:ers)?|people)\s+"
+    r"to\s+(?:go|leave|resign|quit)\b|"
     # "around 750 jobs are at risk" (British usage for a proposed cut)
     r"(?:jobs|posts|roles|positions)\s+(?:(?:are|were|is|was|could\s+be|will\s+be|now|put)\s+)?at\s+risk|"
     # Programmes that cut staff by asking them to go: counted like any cut.
@@ -290,6 +293,7 @@ def _may_self_trigger(folded: str) -> bool:
         or "rif" in folded or "workforce" in folded or "headcount" in folded or "staff" in folded or "labo" in folded
         or "eliminat" in folded or "furlough" in folded or "risk" in folded or "early" in folded
         or "voluntary" in folded or "dismiss" in folded or "disband" in folded or "cuts" in folded
+        or " to go" in folded or " to leave" in folded or " to resign" in folded or " to quit" in folded
         or ("let" in folded and _LET_GO.search(folded))  # "were let go", "letting go of"
         # "axed its entire mobile team": "ax" and "gut" only count before a unit word
         or (("ax" in folded or "gut" in folded)

@@ -120,6 +120,8 @@ def seeded_mentions(text: str, ref: Reference) -> list[Mention]:
     out = []
     for m in ref.entity_regex.finditer(text):
         surface = m.group(0)
+        if surface.isupper() and _TICKER_AFTER.match(text, m.end()):
+            continue  # "(NASDAQ:TSLA)", "NYSE: GM": the exchange a ticker is listed on
         if surface in ref.context_names and (
                 (_opens_sentence(text, m.start()) and not _ACTS_ANY_CASE.match(text, m.end())
                  and not _APPOSITION.match(text, m.end()))
@@ -137,6 +139,7 @@ def seeded_mentions(text: str, ref: Reference) -> list[Mention]:
     return out
 
 
+_TICKER_AFTER = re.compile(r"\s*:\s*\[?[A-Z]{1,5}\b")
 _IN_PLACE = re.compile(r"\b(?:in|near|outside|across|around)\s+$")
 # "Qantas Group", "Bosch Group": the listed company under its group name.
 _SAME_COMPANY_WORDS = frozenset({"Group", "Holdings"})

@@ -565,7 +565,9 @@ def _note_past(article: _Article, sentence: Sentence, index: int, trigger_start:
     found = resolve_subject(sentence.text, trigger_start, article.ref, article.accept_name, article.is_common_word,
                            people=article.people)
     company = found.mention.company if found.mention else None
-    if company is None and found.needs_context:
+    # Only a pronoun points back ("it cut 500 last year"); "List of startups that fired staff in
+    # recent months" names no company, so none of them is marked as told before.
+    if company is None and found.needs_context and anaphor_mentions(sentence.text[:trigger_start]):
         context = _context_company(article, index)
         company = context.company if context else None
     if company and company not in article.fresh:

@@ -204,12 +204,17 @@ def build_reference(seeds_dir: Path) -> Reference:
     for comp in companies.values():
         for alias in (comp.name, *comp.aliases):
             entity_lookup[alias] = (comp.name, None)
+            # "CARS24 asks 600 employees to go", "NESTLE has announced": headline capitals. Short or
+            # ambiguous names stay as written ("GAP", "ING" are words in capitals too).
+            if not comp.needs_context and len(alias) >= 5 and alias.upper() != alias:
+                entity_lookup.setdefault(alias.upper(), (comp.name, None))
         if comp.needs_context:
             context_names.add(comp.name)
         # "Zurich" for Zurich Insurance, "Santander" for the bank: a name that is also a place is
         # the company only where it acts, never "in Zurich".
         context_names.update(alias for alias in comp.aliases if is_place(alias))
-    entity_regex = re.compile(r"(?<![\w&.-])(?:" + trie_regex(entity_lookup) + r")(?![\w&]|-\w)")
+    # "Zomato-owned Blinkit": the owner named in a compound is still named.
+    entity_regex = re.compile(r"(?<![\w&.-])(?:" + trie_regex(entity_lookup) + r")(?![\w&]|-(?!owned\b)\w)")
 
     division_matchers: dict[str, list[tuple[re.Pattern, dict[str, str], bool]]] = {}
     by_company: dict[str, list[Division]] = {}

@@ -64,7 +64,56 @@ def split_sentences(text: str) -> list[Sentence]:
     return sentences
 
 
+# A scraped list flattened into one run ("... forced 1,000 employees to resign Edtech Platform
+# Unacademy lays off nearly 600 employees Online learning company Vedantu fires ..."): no stop
+# between the items, each item opening with a capital after a lower-case word. Only runs this long
+# with hardly any clause punctuation are read as such lists; prose of this length has commas.
+_LIST_RUN_CHARS = 250
+_DIGIT = re.compile(r"\d")
+_CLAUSE_MARK = re.compile(r"[,;:](?=\s)")
+_ITEM_START = re.compile(r"(?<=[a-z%0-9’'”])\s+(?=[A-Z][\w’'-]*\s)")
+_FUNCTION_WORDS = frozenset(
+    "a an the of in at on to by for with from as and or its their our his her across into over under about "
+    "than that which who whose while when where said says told".split()
+)
+
+
+def _list_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    if end - start < _LIST_RUN_CHARS or len(_CLAUSE_MARK.findall(text, start, end)) > (end - start) // 200:
+        return [(start, end)]
+    cuts = [start]
+    for m in _ITEM_START.finditer(text, start, end):
+        before = text[cuts[-1] : m.start()].split()
+        # an item ends in lower-case words ("... employees to resign"), not in a name ("BYJU's run")
+        if len(before) >= 4 and before[-1].lower() not in _FUNCTION_WORDS and _lower(before[-1]) and _lower(before[-2]):
+            cuts.append(m.end())
+    bounds = cuts + [end]
+    items = [(a, b) for a, b in zip(bounds, bounds[1:])]
+    # A list of cuts: three items or more, most of them with a figure.
+    with_figures = sum(1 for a, b in items if _DIGIT.search(text, a, b))
+    if len(items) < 3 or with_figures * 2 < len(items):
+        return [(start, end)]
+    return items
+
+
+def _lower(word: str) -> bool:
+    return word.strip("'\"‘’“”()")[:1].islower()
+
+
 def _append(out: list[Sentence], text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    items = _list_items(text, start, end)
+    if len(items) > 1:
+        for a, b in items:
+            _append_piece(out, text, a, b)
+        return
+    _append_piece(out, text, start, end)
+
+
+def _append_piece(out: list[Sentence], text: str, start: int, end: int) -> None:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -72,7 +121,7 @@ def _append(out: list[Sentence], text: str, start: int, end: int) -> None:
     while end - start > MAX_SENTENCE_CHARS:
         cut = text.rfind(" ", start + 1, start + MAX_SENTENCE_CHARS)
         cut = cut if cut > start else start + MAX_SENTENCE_CHARS
-        _append(out, text, start, cut)
+        _append_piece(out, text, start, cut)
         start = cut
         while start < end and text[start].isspace():
             start += 1
