@@ -337,3 +337,9 @@ def test_prose_with_commas_is_not_split_as_a_list():
 def test_an_exchange_before_a_ticker_is_no_company():
     text = "Tesla (NASDAQ:TSLA) chief executive Elon Musk said the carmaker will cut 10% of its 100,000 staff."
     assert [f.company for f in facts(text)] == ["Tesla"]
+
+
+def test_a_firm_named_after_people_is_a_firm_and_a_quoted_vague_word_is_a_figure():
+    text = ("Edinburgh-based Baillie Gifford, which employs about 1,800 people, is also making \"dozens\" of "
+            "lay-offs and closing four funds. Baillie Gifford declined to comment.")
+    assert summary(text) == [("Baillie Gifford", None, 24, 99)]

@@ -230,6 +230,7 @@ _TITLED = re.compile(
 
 def people_named(text: str, ref: Reference) -> frozenset[str]:
     names: set[str] = set()
+    firms: set[str] = set()
     for m in _PERSON.finditer(text):
         first, last = m.group("first"), m.group("last")
         if not is_first_name(first) or is_common_word(last) or last in _COMPANY_WORDS or is_place(last):
@@ -253,9 +254,16 @@ def people_named(text: str, ref: Reference) -> frozenset[str]:
                 or last in ref.entity_lookup):
             continue
         names.update((last, f"{first} {last}"))
-    return frozenset(names)
+    # "Edinburgh-based Baillie Gifford, which employs 1,800 people": a firm named after people,
+    # wherever else the article names it.
+    for m in _NAME_PAIR.finditer(text):
+        if _ORGANISATION_AFTER.match(text, m.end()) or _ORGANISATION_BEFORE.search(text, max(0, m.start() - 20), m.start()):
+            firms.update((m.group("last"), m.group(0)))
+    return frozenset(names - firms)
 
 
+_ORGANISATION_AFTER = re.compile(r",?\s+which\s+(?:employs|has|had|was|is|owns|runs|manages|makes|operates)\b")
+_ORGANISATION_BEFORE = re.compile(r"\w-based\s+$")
 _SPEAKER = re.compile(
     r"([A-Z](?<![\w-].)[a-z][\w'’-]+)\s+(?:said|says|told|tells|added|adds|noted|notes|wrote|writes|"
     r"explained|explains|emphasi[sz]es|emphasi[sz]ed|argued|argues|believes|thinks)\b"

@@ -235,7 +235,9 @@ def find_figures(sentence: str, ref: Reference) -> list[Figure]:
 
     if ref.vague_phrases:
         for m in ref.vague_regex.finditer(sentence):
-            if not free(m.start(), m.end()) or not _FOLLOWS_PEOPLE.match(sentence, m.end()):
+            # '"dozens" of lay-offs': a quoted vague word is still one
+            after = m.end() + 1 if sentence[m.end() : m.end() + 1] in "\"'”’" and m.end() < len(sentence) else m.end()
+            if not free(m.start(), m.end()) or not _FOLLOWS_PEOPLE.match(sentence, after):
                 continue
             low, high = ref.vague_lookup[m.group(0).lower()]
             add(Figure(m.start(), m.end(), low, high, m.group(0), precision=1), m.start(), m.end())
