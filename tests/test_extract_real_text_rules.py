@@ -343,3 +343,10 @@ def test_a_firm_named_after_people_is_a_firm_and_a_quoted_vague_word_is_a_figure
     text = ("Edinburgh-based Baillie Gifford, which employs about 1,800 people, is also making \"dozens\" of "
             "lay-offs and closing four funds. Baillie Gifford declined to comment.")
     assert summary(text) == [("Baillie Gifford", None, 24, 99)]
+
+
+def test_a_plan_given_up_is_not_the_cut_and_the_loss_of_jobs_is():
+    text = ("Banco Ribera will cut 10% of its Spanish workforce, a restructuring that will entail the loss of "
+            "2,935 jobs. The bank had been pushing for a larger target of 3,798 job cuts, but was forced to "
+            "backtrack after a political backlash.")
+    assert summary(text) == [("Banco Ribera", None, 2935, 2935)]

@@ -37,6 +37,8 @@ _SELF_TRIGGER = re.compile(
     r"lower|lowers|lowered|lowering)\s+"  # "lowering its workforce by 2,800"
     r"(?:its|their|the\s+company's|our)\s+[\"']?(?:\w+\s+)?(?:workforce|headcount|staff|labou?r\s+(?:force|resource))|"
     r"(?:were|was|be|been|being|are|is)\s+let\s+go|(?:let|lets|letting)\s+go\s+of|furlough(?:s|ed|ing)?|"
+    # "will entail the loss of 2,935 jobs"
+    r"loss(?:es)?\s+of\s+(?:[\w,.-]+\s+){0,3}?(?:jobs|positions|roles|posts)|"
     # "asks around 600 employees to go", "forced more than 1,000 employees to resign"
     r"(?:ask(?:s|ed|ing)?|forc(?:es|ed|ing)?)\s+(?:[\w,-]+\s+){0,4}?(?:employees|workers|staff(?:ers)?|people)\s+"
     r"to\s+(?:go|leave|resign|quit)\b|"
@@ -96,6 +98,9 @@ _SCOPE_MARKER = re.compile(
     r"previously|largest[\s-]ever|biggest[\s-]ever|brings?\s+(?:the|its)\s+(?:\w+\s+)?total|bringing\s+(?:the|its)\s+(?:\w+\s+)?total|"
     r"brought\s+(?:the|its)\s+(?:\w+\s+)?total|repeated\s+(?:cuts|layoffs|rounds)|rolling\s+(?:layoffs|cuts|workforce)|"
     r"series\s+of\s+(?:layoffs|cuts)|multiple\s+rounds|several\s+rounds|"
+    # "had been pushing for a larger target of 3,798 job cuts, but was forced to backtrack": a plan
+    # given up for the one announced
+    r"had\s+been\s+(?:pushing|seeking|aiming|hoping|planning|targeting|looking)\b|"
     r"had\s+(?:already\s+|previously\s+)?(?:cut|laid\s+off|eliminated|shed|slashed|axed)|"
     r"last\s+(?:January|February|March|April|May|June|July|August|September|October|November|December|spring|summer|fall|autumn|winter))\b",
     re.I,
@@ -293,7 +298,7 @@ def _may_self_trigger(folded: str) -> bool:
         or "rif" in folded or "workforce" in folded or "headcount" in folded or "staff" in folded or "labo" in folded
         or "eliminat" in folded or "furlough" in folded or "risk" in folded or "early" in folded
         or "voluntary" in folded or "dismiss" in folded or "disband" in folded or "cuts" in folded
-        or " to go" in folded or " to leave" in folded or " to resign" in folded or " to quit" in folded
+        or "loss of" in folded or " to go" in folded or " to leave" in folded or " to resign" in folded or " to quit" in folded
         or ("let" in folded and _LET_GO.search(folded))  # "were let go", "letting go of"
         # "axed its entire mobile team": "ax" and "gut" only count before a unit word
         or (("ax" in folded or "gut" in folded)
