@@ -350,3 +350,17 @@ def test_a_plan_given_up_is_not_the_cut_and_the_loss_of_jobs_is():
             "2,935 jobs. The bank had been pushing for a larger target of 3,798 job cuts, but was forced to "
             "backtrack after a political backlash.")
     assert summary(text) == [("Banco Ribera", None, 2935, 2935)]
+
+
+def test_the_takers_of_a_voluntary_scheme_counted_in_the_next_sentence():
+    text = ("Between December and January, Kanto Electric offered voluntary retirement to workers aged 53 or older, "
+            "who account for a quarter of its workforce. Those who applied numbered 2,378. "
+            "Across the group, applicants are expected to reach some 4,700.")
+    assert summary(text, published_on=date(2026, 2, 17)) == [("Kanto Electric", None, 2378, 2378)]
+
+
+def test_a_forecast_of_takers_is_no_count():
+    from pipelines.extract.headcount import applicants_figure
+
+    assert applicants_figure("Applicants across the group are expected to reach some 4,700.") is None
+    assert applicants_figure("Those who applied numbered 2,378.").low == 2378

@@ -17,7 +17,7 @@ from .dates import DAY, Dated, announcement, effective_period, first_absolute_da
 from .entities import (DivisionHit, Mention, Subject, anaphor_mentions, clause_window, credits_the_news, find_divisions,
                        opening_company,
                        people_named, resolve_subject, seeded_mentions)
-from .headcount import Figure, find_figures, with_base
+from .headcount import Figure, applicants_figure, find_figures, with_base
 from .location import find_location
 from .merge import merge_candidates
 from .model import CutFact
@@ -408,6 +408,11 @@ def _candidates(article: _Article, sentence: Sentence, index: int, evidence: str
 
     figures = [f for f in find_figures(masked, ref) if f.role == "count"]
     figures = _fold_percentages(figures, article, sentence.start, ref, sentence if index >= 0 else None)
+    scheme = masked[trigger.start:trigger.end].lower().startswith(("early", "voluntary"))
+    if scheme and not any(f.low is not None for f in figures) and 0 <= index < len(article.sentences) - 1:
+        # "offered voluntary retirement to workers aged 53 or older. Those who applied numbered 2,378."
+        taken_up = applicants_figure(article.sentences[index + 1].text)
+        figures = [replace(taken_up, start=trigger.end, end=trigger.end)] if taken_up else figures
     if not figures and masked[trigger.start:trigger.end].lower().startswith(("furlough", "early", "voluntary")):
         # Furloughs and early-retirement or voluntary-exit schemes count as a cut when they are
         # counted ("furlough 1,941 pilots", "2,378 took early retirement"); an offer with no

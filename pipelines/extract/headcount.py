@@ -404,3 +404,27 @@ def with_base(fig: Figure, base: int, ref: Reference) -> Figure:
     low, high, precision = apply_qualifier(count, qualifier, ref)
     return Figure(fig.start, fig.end, low, high, fig.text, pct=fig.pct, precision=min(precision, 3), role=fig.role, base=base,
                   derived=True)
+
+
+# "Those who applied numbered 2,378.", "1,200 employees accepted the offer": how many took up a
+# voluntary-retirement or early-exit scheme the sentence before offered.
+_APPLICANTS = re.compile(
+    rf"(?:\b(?:those|employees|workers|people|staff)\s+who\s+(?:applied|accepted|signed\s+up)|\bapplicants)\b"
+    rf"[^.;]{{0,30}}?\b(?:numbered|totall?ed|reached|came\s+to|stood\s+at|was|were)\s+"
+    rf"(?:(?:about|around|some|roughly|approximately)\s+)?(?P<n>{NUMBER})"
+    rf"|(?P<m>{NUMBER})\s+(?:employees|workers|people|staff)\s+(?:applied|accepted|signed\s+up|took\s+(?:up\s+)?the\s+offer)\b",
+    re.I,
+)
+
+
+def applicants_figure(sentence: str) -> Figure | None:
+    """The count of takers a follow-up sentence gives for a voluntary scheme, or None."""
+    m = _APPLICANTS.search(sentence)
+    if m is None or "expected" in sentence[: m.end()].lower():
+        return None  # "expected to reach some 4,700": a forecast, not a count
+    raw = m.group("n") or m.group("m")
+    value = parse_number(raw)
+    if value is None or is_year(raw) or value < 1:
+        return None
+    start = m.start("n") if m.group("n") else m.start("m")
+    return Figure(start, start + len(raw), int(value), int(value), raw, precision=4)
