@@ -353,7 +353,7 @@ def test_a_plan_given_up_is_not_the_cut_and_the_loss_of_jobs_is():
 
 
 def test_the_takers_of_a_voluntary_scheme_counted_in_the_next_sentence():
-    text = ("Between December and January, Mitsubishi Electric offered voluntary retirement to workers aged 53 or older, "
+    text = ("Mitsubishi Electric has offered voluntary retirement to workers aged 53 or older, "
             "who account for a quarter of its workforce. Those who applied numbered 2,378. "
             "Across the group, applicants are expected to reach some 4,700.")
     assert summary(text, published_on=date(2026, 2, 17)) == [("Mitsubishi Electric", None, 2378, 2378)]
