@@ -91,6 +91,10 @@ _BASE_BEFORE = re.compile(
     r"\bstood\s+at|\bstands\s+at|\btotal(?:l?ed|s)|\bits|\btheir|\bthe\s+company's|\bthe\s+firm's)\s+" + _QUAL_WORDS + r"$",
     re.I,
 )
+# "laying off a total of 4,800 employees": a total of those cut, not the workforce.
+_CUT_TOTAL = re.compile(
+    r"\b(?:off|cut|cutting|cuts|eliminat\w+|shed\w*|ax\w+|slash\w*|los\w+)\s+(?:a\s+)?total\s+of\s+" + _QUAL_WORDS + r"$", re.I
+)
 _SIZE_OF = re.compile(r"\b(?:workforce|headcount|staff|payroll|employee\s+count|employee\s+base)\s+(?:of|at|to)\s+" + _QUAL_WORDS + r"$", re.I)
 # ...and after these it is a hiring figure.
 _HIRE_BEFORE = re.compile(
@@ -358,7 +362,7 @@ def _role(prefix: str, sentence: str, end: int) -> str:
     tail = prefix[-45:]
     if _HIRE_BEFORE.search(tail):
         return "hire"
-    if _BASE_BEFORE.search(tail):
+    if _BASE_BEFORE.search(tail) and not _CUT_TOTAL.search(tail):
         return "base"
     if re.match(r"\s+(?:worldwide|globally|in\s+total)\b", sentence[end:], re.I) and not _CUT_VERB_BEFORE.search(tail):
         return "base"
