@@ -364,3 +364,15 @@ def test_a_forecast_of_takers_is_no_count():
 
     assert applicants_figure("Applicants across the group are expected to reach some 4,700.") is None
     assert applicants_figure("Those who applied numbered 2,378.").low == 2378
+
+
+def test_a_company_named_in_another_clause_after_the_cut_is_not_its_subject():
+    text = ("Microsoft is cutting around 1,900 jobs in its gaming division, a report said on Thursday. "
+            "The layoffs extend beyond a reduction in workforce, as prominent figures within Blizzard are also "
+            "stepping down.")
+    assert [f.company for f in facts(text)] == ["Microsoft"]
+
+
+def test_a_total_of_those_cut_is_no_workforce_size():
+    text = "Bell Media said on Thursday it is laying off a total of 4,800 employees, or 9% of its total workforce."
+    assert [(f.headcount_low, f.headcount_high) for f in facts(text)] == [(4800, 4800)]

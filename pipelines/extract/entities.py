@@ -474,6 +474,8 @@ def resolve_subject(masked: str, trigger_start: int, ref: Reference, accept_name
     if _GENERIC_SUBJECT.search(masked[:trigger_start]):
         return Subject(None)
     for c in candidates:
+        if c.start > trigger_start and _STRONG_BREAK.search(masked, trigger_start, c.start):
+            break  # "The layoffs extend beyond ..., as figures within Blizzard step down": another clause
         if c.anaphor is not None:
             return Subject(None, needs_context=True)
         if c.seeded:
