@@ -518,3 +518,17 @@ def test_background_of_another_company_excuses_nothing() -> None:
     result = _pair_up(page, [new, other])
 
     assert result.spurious == [other]
+
+
+def test_a_predicted_unit_pairs_with_its_own_label_before_a_sibling_listed_earlier() -> None:
+    units = ("Platforms and Devices", "Core Engineering", "Google Assistant")
+    page = LabelledPage(path=None, kind="event", published_on=date(2024, 1, 15), page_id="units",
+                        events=tuple(Event("Google", unit, "2024-Q1", (300, 999)) for unit in units))
+    core = Event("Google", "Core Engineering", "2024-Q1", (300, 999))
+    assistant = Event("Google", "Google Assistant", "2024-Q1", (300, 999))
+
+    result = _pair_up(page, [core, assistant])
+
+    assert sorted((labelled.division, predicted.division) for labelled, predicted in result.pairs) == [
+        ("Core Engineering", "Core Engineering"), ("Google Assistant", "Google Assistant")]
+    assert [labelled.division for labelled in result.missed] == ["Platforms and Devices"]

@@ -254,7 +254,11 @@ def evaluate(pages: list[LabelledPage]) -> EvalReport:
 def _pair_up(page: LabelledPage, predicted: list[Event]) -> PageResult:
     result = PageResult(page, predicted)
     unpaired = list(predicted)
-    for labelled in page.events:
+    # Labels whose exact unit was predicted pair first, so a unit named both ways is not taken by a
+    # sibling label that was merely listed before it.
+    exact = [labelled for labelled in page.events
+             if any(e.company == labelled.company and e.division == labelled.division for e in predicted)]
+    for labelled in exact + [labelled for labelled in page.events if labelled not in exact]:
         candidates = [event for event in unpaired if event.company == labelled.company]
         if not candidates:
             result.missed.append(labelled)
