@@ -376,3 +376,10 @@ def test_a_company_named_in_another_clause_after_the_cut_is_not_its_subject():
 def test_a_total_of_those_cut_is_no_workforce_size():
     text = "Bell Media said on Thursday it is laying off a total of 4,800 employees, or 9% of its total workforce."
     assert [(f.headcount_low, f.headcount_high) for f in facts(text)] == [(4800, 4800)]
+
+
+def test_for_the_joins_an_organisation_name():
+    text = ("The Harbour Lung Trust said on Monday it will cut 14 employees. "
+            "Susan G. Komen for the Cure is paring staff by 16 percent, with 39 of 244 employees at its Dallas "
+            "headquarters being laid off. Susan G. Komen for the Cure is wrestling with lower donations.")
+    assert summary(text) == [("Harbour Lung Trust", None, 14, 14), ("Susan G. Komen for the Cure", None, 39, 39)]

@@ -55,7 +55,8 @@ _LEGAL_SUFFIX = re.compile(
 # Speed: the boundary test sits after the first capital (a two-character lookbehind) so that the
 # pattern opens with a character class, which Python's regex engine scans for in C; a leading
 # lookbehind is tried at every position. Same matches. (Likewise _PERSON, _NAME_PAIR, _SPEAKER.)
-_NAME_RUN = re.compile(r"[A-Z](?<![\w&'.-].)[\w&'’.-]*(?:(?:\s+(?:&\s+|of\s+|de\s+)?)[A-Z][\w&'’.-]*)*")
+# "Susan G. Komen for the Cure", "Society for the Protection of Birds": "for the" joins a name too.
+_NAME_RUN = re.compile(r"[A-Z](?<![\w&'.-].)[\w&'’.-]*(?:(?:\s+(?:&\s+|of\s+|de\s+|for\s+the\s+)?)[A-Z][\w&'’.-]*)*")
 
 _ANAPHOR = re.compile(
     r"\b(?:it|we|they|(?:the|this|that)\s+(?:[\w-]+\s+){0,3}?(?:company|firm|giant|retailer|automaker|carmaker|"
