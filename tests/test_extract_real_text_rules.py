@@ -383,3 +383,11 @@ def test_for_the_joins_an_organisation_name():
             "Susan G. Komen for the Cure is paring staff by 16 percent, with 39 of 244 employees at its Dallas "
             "headquarters being laid off. Susan G. Komen for the Cure is wrestling with lower donations.")
     assert summary(text) == [("Harbour Lung Trust", None, 14, 14), ("Susan G. Komen for the Cure", None, 39, 39)]
+
+
+def test_units_named_as_a_field_or_a_reorganised_function_take_their_own_figures():
+    text = ("Over two years, Roche will eliminate 4,800 jobs. "
+            "Among the planned reductions are 600 jobs in pharmaceutical R&D. "
+            "Reorganization of manufacturing operations in California and Germany will eliminate about 750 positions.")
+    assert summary(text, published_on=date(2010, 11, 22)) == [
+        ("Roche", None, 4800, 4800), ("Roche", "R&D", 600, 600), ("Roche", "manufacturing", 750, 750)]

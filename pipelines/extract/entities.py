@@ -553,11 +553,17 @@ _FUNCTION_HEADS = frozenset(
     editorial newsroom procurement consulting retail wholesale underwriting claims
     """.split()
 )
+# "Reorganization of manufacturing operations in California and Germany will eliminate about 750
+# positions": the function being reorganised is where the jobs go.
+_REORGANISED_FUNCTION = re.compile(
+    r"\b(?:[Rr]eorgani[sz](?:ation|ing)|[Rr]estructuring|[Cc]onsolidat(?:ion|ing)|[Oo]verhaul(?:ing)?)\s+(?:of\s+)?"
+    r"(?:its\s+|the\s+|their\s+)?(?P<name>[a-z][a-z-]+)\s+(?:operations|organi[sz]ation|network|function)\b"
+)
 # "350 R&D jobs", "250 investment banking jobs": a function named between the figure and the jobs.
 _FUNCTION_JOBS = re.compile(
     r"\d[\d,.]*\s+(?:\w+\s+)?(?P<name>R&D|research\s+and\s+development|investment[\s-]banking|retail[\s-]banking)\s+"
     r"(?:jobs|positions|roles|staff|employees|workers)\b|"
-    r"\b(?:jobs|positions|roles)\s+in\s+(?:drug\s+)?(?P<name2>research\s+and\s+development|R&D|investment\s+banking)\b",
+    r"\b(?:jobs|positions|roles)\s+in\s+(?:drug\s+|pharma(?:ceutical)?\s+)?(?P<name2>research\s+and\s+development|R&D|investment\s+banking)\b",
     re.I,
 )
 _LOWER_UNIT_REACH = 50
@@ -748,6 +754,9 @@ def find_divisions(text: str, masked: str, trigger_start: int, company: str, ref
         add_unknown(m.start("name"), m.end("name"), m.group("name") + suffix)
     for m in _APPOSITIVE_UNIT.finditer(text):
         add_unknown(m.start("name"), m.end("name"), m.group("name"))
+    for m in _REORGANISED_FUNCTION.finditer(masked):
+        if m.group("name").lower() in _FUNCTION_HEADS:
+            add_unknown(m.start("name"), m.end("name"), m.group("name"))
 
     outright = [h for h in hits if not any(s <= h.start < e for s, e in partial)]
     if outright:
