@@ -391,3 +391,10 @@ def test_units_named_as_a_field_or_a_reorganised_function_take_their_own_figures
             "Reorganization of manufacturing operations in California and Germany will eliminate about 750 positions.")
     assert summary(text, published_on=date(2010, 11, 22)) == [
         ("Roche", None, 4800, 4800), ("Roche", "R&D", 600, 600), ("Roche", "manufacturing", 750, 750)]
+
+
+def test_a_sentence_ending_in_r_and_d_ends_there():
+    from pipelines.extract.sentences import split_sentences
+
+    assert [s.text for s in split_sentences("It cuts 600 jobs in R&D. In particular, it shuts a lab.")] == [
+        "It cuts 600 jobs in R&D.", "In particular, it shuts a lab."]

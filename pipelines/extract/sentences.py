@@ -46,8 +46,8 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     word = match.group(1).lower()
     if word in _ABBREVIATIONS:
         return True
-    # A lone capital is an initial ("John D. Smith").
-    return len(word) == 1 and text[dot - 1].isupper()
+    # A lone capital is an initial ("John D. Smith"), but not the end of "R&D" or "AT&T".
+    return len(word) == 1 and text[dot - 1].isupper() and text[dot - 2 : dot - 1] != "&"
 
 
 def split_sentences(text: str) -> list[Sentence]:
