@@ -553,6 +553,8 @@ _FUNCTION_HEADS = frozenset(
     editorial newsroom procurement consulting retail wholesale underwriting claims
     """.split()
 )
+# "Zomato-owned Blinkit fired 1,500": the owner is the company named, the business it owns the unit.
+_OWNED_UNIT = re.compile(r"\w-owned\s+(?P<name>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*)*)")
 # "Reorganization of manufacturing operations in California and Germany will eliminate about 750
 # positions": the function being reorganised is where the jobs go.
 _REORGANISED_FUNCTION = re.compile(
@@ -753,6 +755,8 @@ def find_divisions(text: str, masked: str, trigger_start: int, company: str, ref
         suffix = " banking" if m.group("unit").lower() == "bank" else ""
         add_unknown(m.start("name"), m.end("name"), m.group("name") + suffix)
     for m in _APPOSITIVE_UNIT.finditer(text):
+        add_unknown(m.start("name"), m.end("name"), m.group("name"))
+    for m in _OWNED_UNIT.finditer(masked):
         add_unknown(m.start("name"), m.end("name"), m.group("name"))
     for m in _REORGANISED_FUNCTION.finditer(masked):
         if m.group("name").lower() in _FUNCTION_HEADS:
