@@ -398,3 +398,10 @@ def test_a_sentence_ending_in_r_and_d_ends_there():
 
     assert [s.text for s in split_sentences("It cuts 600 jobs in R&D. In particular, it shuts a lab.")] == [
         "It cuts 600 jobs in R&D.", "In particular, it shuts a lab."]
+
+
+def test_the_date_a_workforce_was_counted_does_not_date_the_cut():
+    text = ("Electronic Arts is laying off six percent of its workforce. The gaming giant had 12,900 employees "
+            "worldwide at the end of March 2022, which means about 775 employees will be laid off.")
+    [fact] = facts(text, published_on=date(2023, 3, 29))
+    assert (fact.headcount_low, fact.quarter) == (775, "2023-Q1")
