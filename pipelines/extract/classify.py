@@ -203,9 +203,26 @@ def _segments(text: str) -> list[tuple[int, int]]:
 _BARE_YEAR = re.compile(r"(?<![\w$.,-])((?:19|20)\d\d)(?![\w%-]|,\d)")
 
 
+# "The gaming giant has 12,900 employees worldwide at the end of March 2022, which means about 775
+# employees will be laid off": the date is when the workforce was that size, not when the cut came.
+_SIZE_AS_OF = re.compile(
+    r"\b(?:has|had|have|employs|employed)\s+(?:about\s+|some\s+|around\s+|roughly\s+|nearly\s+)?\d[\d,.]*\s+"
+    r"(?:[a-z]+\s+)?(?:employees|workers|staff|people)\b[^.;]{0,30}?"
+    r"(?P<date>\b(?:at\s+the\s+end\s+of|as\s+of|in)\s+(?:[A-Z][a-z]+\s+)?\d{4})"
+)
+
+
+def without_size_dates(text: str) -> str:
+    """`text` with the dates that only say when a workforce was counted blanked (same length)."""
+    for m in _SIZE_AS_OF.finditer(text):
+        text = text[: m.start("date")] + " " * (m.end("date") - m.start("date")) + text[m.end("date") :]
+    return text
+
+
 def _is_old(text: str, published_on: date | None, stale_days: int) -> bool:
     if published_on is None:
         return False
+    text = without_size_dates(text)
     for mention in find_dates(text, published_on):
         if (published_on - mention.when).days > stale_days:
             return True

@@ -11,7 +11,8 @@ from datetime import date
 from . import lexicon
 from . import reason as reasons
 from .candidates import Candidate
-from .classify import _FUTURE_CUT, RECENCY, SentenceReading, Trigger, background_mask, cut_clause, non_event_in, read_sentence
+from .classify import (_FUTURE_CUT, RECENCY, SentenceReading, Trigger, background_mask, cut_clause, non_event_in, read_sentence,
+                       without_size_dates)
 from .datelines import mask_datelines
 from .dates import DAY, Dated, announcement, effective_period, first_absolute_date
 from .entities import (DivisionHit, Mention, Subject, anaphor_mentions, clause_window, credits_the_news, find_divisions,
@@ -264,21 +265,6 @@ def _context_company(article: _Article, index: int, masked: str | None = None) -
     return None
 
 
-# "The gaming giant has 12,900 employees worldwide at the end of March 2022, which means about 775
-# employees will be laid off": the date is when the workforce was that size, not when the cut came.
-_SIZE_AS_OF = re.compile(
-    r"\b(?:has|had|have|employs|employed)\s+(?:about\s+|some\s+|around\s+|roughly\s+|nearly\s+)?\d[\d,.]*\s+"
-    r"(?:[a-z]+\s+)?(?:employees|workers|staff|people)\b[^.;]{0,30}?"
-    r"(?P<date>\b(?:at\s+the\s+end\s+of|as\s+of|in)\s+(?:[A-Z][a-z]+\s+)?\d{4})"
-)
-
-
-def _without_size_dates(text: str) -> str:
-    for m in _SIZE_AS_OF.finditer(text):
-        text = text[: m.start("date")] + " " * (m.end("date") - m.start("date")) + text[m.end("date") :]
-    return text
-
-
 def _opens(text: str, start: int) -> bool:
     """The name is the sentence's first words ("The American Lung Association said", "Last month,
     Oldham Council's cabinet ..."): at most two words and a comma before it."""
@@ -393,7 +379,7 @@ def _candidates(article: _Article, sentence: Sentence, index: int, evidence: str
     if index >= 0:
         article.last_cut_company = company
 
-    dated = announcement(_without_size_dates(masked), article.published_on)
+    dated = announcement(without_size_dates(masked), article.published_on)
     when, stated, precision = dated.when, dated.stated, dated.precision
     same_day = bool(_SAME_DAY.search(masked))
     if not stated and index > 0 and (same_day or not explicit and article.sentence_subjects.get(index - 1) == company):
