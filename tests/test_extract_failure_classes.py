@@ -368,8 +368,6 @@ def test_figure_counted_with_of_them_is_kept():
     assert headcount(fact) == (1941, 1941)
 
 
-@pytest.mark.xfail(strict=True, reason="g077: 'A day earlier' is not read as a date, so the earlier announcement "
-                                       "takes the publication day")
 def test_a_day_earlier_dates_the_second_company():
     found = facts("American Airlines said on Tuesday that it will cut 19,000 jobs. "
                   "A day earlier, Delta Air Lines said it will lay off 1,941 pilots.",

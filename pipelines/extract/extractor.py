@@ -6,7 +6,7 @@ import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 
 from . import lexicon
 from . import reason as reasons
@@ -342,6 +342,8 @@ def _read(article: _Article, sentence: Sentence, index: int, evidence: str) -> l
     return out
 
 
+_DAYS_APART = re.compile(r"\b(?P<n>a|one|two|three)\s+days?\s+(?P<way>earlier|before|later)\b", re.I)
+_DAY_COUNTS = {"a": 1, "one": 1, "two": 2, "three": 3}
 _SAME_DAY = re.compile(r"\b(?:the\s+same\s+day|that\s+(?:same\s+)?day|the\s+same\s+afternoon|hours\s+later)\b", re.I)
 
 
@@ -382,6 +384,14 @@ def _candidates(article: _Article, sentence: Sentence, index: int, evidence: str
     dated = announcement(without_size_dates(masked), article.published_on)
     when, stated, precision = dated.when, dated.stated, dated.precision
     same_day = bool(_SAME_DAY.search(masked))
+    shifted = _DAYS_APART.search(masked)
+    if not stated and shifted and index > 0:
+        # "A day earlier, Delta Air Lines said ...": counted from the last date a cut sentence gave.
+        base = article.last_stated.when if article.last_stated else article.published_on
+        if base is not None:
+            days = _DAY_COUNTS[shifted.group("n").lower()]
+            when = base + timedelta(days=-days if shifted.group("way").lower() in ("earlier", "before") else days)
+            stated, precision = True, DAY
     if not stated and index > 0 and (same_day or not explicit and article.sentence_subjects.get(index - 1) == company):
         # "On Thursday it was SAP's turn. The German software maker said
         # it would cut...": the date sits in the sentence before.
