@@ -3,7 +3,7 @@
 Each test feeds `extract_cuts` a few sentences written for this file (facts made up or carried
 over from public reporting, wording our own) and checks the facts a reader would take from them:
 company, division, headcount range, date and quarter. The regression pages for the same classes
-are tests/golden/pages/g070-g083; `uv run layoffs eval` scores those.
+are tests/golden/pages/g070-g086; `uv run layoffs eval` scores those.
 
 Cases the extractor gets wrong today are marked `xfail(strict=True)` with the class they belong
 to, so the suite stays green and a fix turns them into failures ("XPASS(strict)") that ask for the
