@@ -141,4 +141,5 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtBuildResource, layout: Pip
 # What the publish step waits for: every dbt asset but the reference ones. A build that leaves
 # those out yields no output for them, and Dagster skips a step whose upstream outputs are
 # missing; the publish must still run then. It still follows them through the marts built from them.
-BUILT_EVERY_BUILD = [key for key in layoffs_dbt_models.keys if key not in _reference_asset_keys()]
+_REFERENCE_KEYS = _reference_asset_keys()
+BUILT_EVERY_BUILD = [key for key in layoffs_dbt_models.keys if key not in _REFERENCE_KEYS]
