@@ -12,7 +12,6 @@ from pipelines import settings
 from pipelines.dbt_project import layoffs_dbt_project
 from pipelines.dbt_worker.resource import DbtBuildResource
 from pipelines.locking import write_access
-from pipelines.warehouse.checkpoints import without_close_checkpoint
 
 
 class PipelineLayout(dg.ConfigurableResource):
@@ -38,9 +37,8 @@ class WorkDatabase(DuckDBResource):
 
     @contextmanager
     def get_connection(self):
-        # Closing leaves the write-ahead log in place: see pipelines/warehouse/checkpoints.py.
         with write_access(Path(self.database)), super().get_connection() as conn:
-            yield without_close_checkpoint(conn)
+            yield conn
 
     def exclusive(self):
         """The write lock alone, for work that opens the file itself (dbt, the publish copy)."""

@@ -16,7 +16,6 @@ from pipelines.resources import PipelineLayout, WorkDatabase
 from pipelines.settings import DBT_PROJECT_DIR
 
 from pipelines.warehouse import reference_nodes
-from pipelines.warehouse.checkpoints import checkpoint_after_build
 from pipelines.warehouse.build_state import (
     full_refresh_done,
     full_refresh_reasons,
@@ -134,8 +133,6 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtBuildResource, layout: Pip
             full_refresh_done(conn, signature, started_at, history)
             if not leave_out_reference:
                 reference_nodes.remember_signature(conn, reference_signature)
-            # The one checkpoint of a run that builds (pipelines/warehouse/checkpoints.py).
-            checkpoint_after_build(conn)
 
 
 # What the publish step waits for: every dbt asset but the reference ones. A build that leaves

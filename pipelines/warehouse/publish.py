@@ -18,8 +18,6 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.warehouse.checkpoints import connect_work_db
-
 # The schemas analysts read: dbt's models and seeds, and the raw tables minus page bodies.
 ANALYST_SCHEMAS = ("raw", "staging", "intermediate", "marts", "reference")
 
@@ -43,8 +41,7 @@ def publish_warehouse(work_db: Path, warehouse: Path) -> Path:
     for leftover in (staging_copy, staging_copy.with_name(staging_copy.name + ".wal")):
         # A crash in an earlier publish leaves a half-built file; never append to it.
         leftover.unlink(missing_ok=True)
-    # The work database's log stays where it is (checkpoints.py); the copy is checkpointed below.
-    with connect_work_db(work_db) as conn:
+    with duckdb.connect(str(work_db)) as conn:
         conn.execute(f"attach '{_sql_string(staging_copy)}' as {_CATALOG}")
         try:
             copy_analyst_tables(conn, _CATALOG)
