@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 
 @dataclass(frozen=True)
@@ -63,9 +64,21 @@ def load_file_memory(conn: duckdb.DuckDBPyConnection) -> FileMemory:
 def remember_files(conn: duckdb.DuckDBPyConnection, memory: FileMemory) -> None:
     """Record the files this discovery read; call inside the transaction that stores their URLs."""
     _ensure(conn)
+    if not memory.newly_read:
+        return
     now = datetime.now(UTC).replace(tzinfo=None)
-    for row in memory.newly_read:
-        conn.execute(
-            "insert or replace into pipeline_state.source_files values (?, ?, ?, ?, ?, ?)",
-            [row["source_name"], row["path"], row["size"], row["mtime_ns"], row["entries"], now],
-        )
+    # One statement for all the files: an upsert per file cost a statement's overhead and an undo
+    # record each (18 s and about 900 MiB for a first run over 4,000 saved pages).
+    latest = {(row["source_name"], row["path"]): row for row in memory.newly_read}
+    batch = pa.table({
+        "source_name": [key[0] for key in latest], "path": [key[1] for key in latest],
+        "size": pa.array([row["size"] for row in latest.values()], pa.int64()),
+        "mtime_ns": pa.array([row["mtime_ns"] for row in latest.values()], pa.int64()),
+        "entries": pa.array([row["entries"] for row in latest.values()], pa.int32()),
+        "read_at": pa.array([now] * len(latest), pa.timestamp("us")),
+    })
+    conn.register("files_read", batch)
+    try:
+        conn.execute("insert or replace into pipeline_state.source_files select * from files_read")
+    finally:
+        conn.unregister("files_read")
