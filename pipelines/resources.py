@@ -12,6 +12,7 @@ from pipelines import settings
 from pipelines.dbt_project import layoffs_dbt_project
 from pipelines.dbt_worker.resource import DbtBuildResource
 from pipelines.locking import write_access
+from pipelines.warehouse.connection import connect_work_db
 
 
 class PipelineLayout(dg.ConfigurableResource):
@@ -37,8 +38,14 @@ class WorkDatabase(DuckDBResource):
 
     @contextmanager
     def get_connection(self):
-        with write_access(Path(self.database)), super().get_connection() as conn:
-            yield conn
+        # Not DuckDBResource's own connection: the file is attached with small row groups
+        # (pipelines.warehouse.connection), which keeps each run's appends from rewriting the history.
+        with write_access(Path(self.database)):
+            conn = connect_work_db(self.database, self.connection_config, retries=10)
+            try:
+                yield conn
+            finally:
+                conn.close()
 
     def exclusive(self):
         """The write lock alone, for work that opens the file itself (dbt, the publish copy)."""

@@ -40,12 +40,11 @@ def reprocess_stored_pages(verbose: bool = False, wait_s: float = 0.0, display: 
 
 
 def forget_derived_tables(work_db) -> None:
-    import duckdb
-
     from pipelines.warehouse import ensure_raw_schema
     from pipelines.warehouse.build_state import request_full_refresh
+    from pipelines.warehouse.connection import work_db_connection
 
-    with duckdb.connect(str(work_db)) as conn:
+    with work_db_connection(work_db) as conn:
         ensure_raw_schema(conn)
         conn.begin()
         for table in ("raw.extraction_log", "raw.cut_mentions", "raw.articles", "raw.cleaned_pages"):
@@ -56,12 +55,11 @@ def forget_derived_tables(work_db) -> None:
 
 
 def _ask_for_full_refresh(work_db) -> None:
-    import duckdb
-
     from pipelines.warehouse.build_state import request_full_refresh
+    from pipelines.warehouse.connection import work_db_connection
 
     Path(work_db).parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(work_db)) as conn:
+    with work_db_connection(work_db) as conn:
         request_full_refresh(conn, "--full-refresh")
 
 
