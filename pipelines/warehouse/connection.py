@@ -9,8 +9,11 @@ the attachment, not of the file, so every connection that writes the raw tables 
 A file written before this change keeps its one large group (it is never appended to again:
 new rows start a new group), and no migration is needed.
 
-The file is attached under its own stem, the catalog name `duckdb.connect(path)` would give
-it, and made the default (`use`), so queries and `current_database()` read as before.
+Every writer must attach it this way: a connection that opens the file with the default size
+merges the small row groups back into one at its next checkpoint, rewriting every stored page.
+dbt attaches it the same way (profiles.yml, target `pipeline`). The file is attached under the
+catalog name `duckdb.connect(path)` would give it, and made the default (`use`), so queries
+and `current_database()` read as before.
 """
 
 from __future__ import annotations
@@ -36,8 +39,10 @@ def _sql_string(text: str) -> str:
 
 
 def catalog_name(path: Path | str) -> str:
-    """The catalog DuckDB names a database file by when it is opened directly: its stem."""
-    return Path(path).stem
+    """The catalog DuckDB names a database file by when it is opened directly: the first
+    non-empty dot-separated part of its name ("warehouse.duckdb" -> "warehouse"). profiles.yml
+    gives dbt's attachment of the work database the same name."""
+    return Path(path).name.lstrip(".").split(".")[0]
 
 
 def connect_work_db(path: Path | str, config: dict | None = None, retries: int = 0) -> duckdb.DuckDBPyConnection:

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.warehouse.connection import connect_work_db
+
 # The schemas analysts read: dbt's models and seeds, and the raw tables minus page bodies.
 ANALYST_SCHEMAS = ("raw", "staging", "intermediate", "marts", "reference")
 
@@ -41,7 +43,8 @@ def publish_warehouse(work_db: Path, warehouse: Path) -> Path:
     for leftover in (staging_copy, staging_copy.with_name(staging_copy.name + ".wal")):
         # A crash in an earlier publish leaves a half-built file; never append to it.
         leftover.unlink(missing_ok=True)
-    with duckdb.connect(str(work_db)) as conn:
+    # Attached as every writer of the work database attaches it (see pipelines.warehouse.connection).
+    with connect_work_db(work_db) as conn:
         conn.execute(f"attach '{_sql_string(staging_copy)}' as {_CATALOG}")
         try:
             copy_analyst_tables(conn, _CATALOG)
