@@ -7,10 +7,14 @@ import gzip
 from datetime import datetime
 
 import duckdb
+import jinja2
+import pytest
+import yaml
 
+from conftest import REPO_ROOT
 from pipelines.resources import WorkDatabase
 from pipelines.warehouse import ensure_raw_schema
-from pipelines.warehouse.connection import WORK_DB_ROW_GROUP_SIZE
+from pipelines.warehouse.connection import WORK_DB_ROW_GROUP_SIZE, catalog_name
 
 PAGE_COLUMNS = "url, final_url, source_name, source_kind, content_sha256, content_type, charset, bytes, truncated, html_gzip, fetched_at"
 
@@ -80,3 +84,59 @@ def test_a_file_written_with_large_row_groups_is_appended_to_in_new_small_ones(t
         after = _row_groups(conn)
     assert after[0] == old[0] and after[0][0] == 3000
     assert after[1][0] == 10
+
+
+def test_a_default_sized_writer_would_merge_the_history_back_into_one_row_group(tmp_path):
+    """Why dbt and publish attach the file the same way: any write through a connection with
+    DuckDB's default size ends in a checkpoint that rewrites the small groups as one."""
+    path = tmp_path / "warehouse.duckdb"
+    with WorkDatabase(database=str(path)).get_connection() as conn:
+        ensure_raw_schema(conn)
+        _store_pages(conn, 0, 5000)
+    with duckdb.connect(str(path)) as conn:
+        conn.execute("create table unrelated as select 1 as one")
+    with duckdb.connect(str(path), read_only=True) as conn:
+        assert [rows for rows, _, _ in _row_groups(conn).values()] == [5000]
+
+
+@pytest.mark.parametrize(
+    ("work_db", "catalog"),
+    [("data/.work/warehouse.duckdb", "warehouse"), ("/srv/layoffs/work.v2.duckdb", "work"), ("/tmp/.hidden.duckdb", "hidden")],
+)
+def test_dbt_attaches_the_work_database_as_the_python_steps_do(work_db, catalog):
+    profile = _rendered_pipeline_profile(work_db)
+    assert profile["path"] == ":memory:"
+    assert profile["database"] == catalog == catalog_name(work_db)
+    (attachment,) = profile["attach"]
+    assert attachment == {"path": work_db, "alias": catalog, "options": {"row_group_size": WORK_DB_ROW_GROUP_SIZE}}
+
+
+def test_the_catalog_name_is_the_one_duckdb_gives_the_file(tmp_path):
+    for name in ("warehouse.duckdb", "work.v2.duckdb", ".hidden.duckdb"):
+        path = tmp_path / name
+        with duckdb.connect(str(path)) as conn:
+            assert conn.execute("select current_database()").fetchone() == (catalog_name(path),)
+        with WorkDatabase(database=str(path)).get_connection() as conn:
+            assert conn.execute("select current_database()").fetchone() == (catalog_name(path),)
+
+
+def _rendered_pipeline_profile(work_db: str) -> dict:
+    """profiles.yml's `pipeline` target as dbt renders it with LAYOFFS_WORK_DB set (dbt renders
+    each string value as a Jinja template; env_var is the one function this file uses)."""
+    raw = yaml.safe_load((REPO_ROOT / "profiles.yml").read_text())["layoffs"]["outputs"]["pipeline"]
+    environment = jinja2.Environment()
+
+    def env_var(name: str, default: str | None = None) -> str:
+        assert name == "LAYOFFS_WORK_DB"
+        return work_db
+
+    def render(value):
+        if isinstance(value, str):
+            return environment.from_string(value).render(env_var=env_var)
+        if isinstance(value, list):
+            return [render(item) for item in value]
+        if isinstance(value, dict):
+            return {key: render(item) for key, item in value.items()}
+        return value
+
+    return render(raw)
