@@ -58,7 +58,10 @@ def build_resources() -> dict[str, dg.ConfigurableResource]:
             sources_path=str(settings.sources_path()),
             warehouse_path=str(settings.warehouse_path()),
         ),
-        "work_db": WorkDatabase(database=str(settings.work_db_path())),
+        "work_db": WorkDatabase(
+            database=str(settings.work_db_path()),
+            connection_config={"memory_limit": settings.work_db_memory_limit()},
+        ),
         "dbt": DbtBuildResource(
             project_dir=str(layoffs_dbt_project.project_dir),
             profiles_dir=str(layoffs_dbt_project.profiles_dir),

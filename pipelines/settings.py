@@ -13,6 +13,7 @@ SEEDS_DIR = PROJECT_ROOT / "dbt_project" / "seeds"
 SOURCES_ENV = "LAYOFFS_SOURCES"
 WAREHOUSE_ENV = "LAYOFFS_DB"
 WORK_DB_ENV = "LAYOFFS_WORK_DB"
+WORK_DB_MEMORY_ENV = "LAYOFFS_WORK_DB_MEMORY"
 
 # "on": the schedule and the feed sensor start running in a fresh instance (a deployment: `make
 # serve`, deploy/); anything else, stopped (`make dev`, tests). A state set in the UI or with
@@ -43,6 +44,15 @@ def work_db_path() -> Path:
         return Path(explicit).resolve()
     warehouse = warehouse_path()
     return warehouse.parent / ".work" / warehouse.name
+
+
+def work_db_memory_limit() -> str:
+    """DuckDB's memory limit in the Python steps' connections to the work database (a DuckDB size:
+    "256MB", "1GB"). It bounds the stored pages DuckDB keeps cached while cleaning reads through
+    a large run (without a limit DuckDB may cache up to 80 % of the machine's memory). What cannot
+    be evicted (primary-key indexes, rows not yet checkpointed) must fit: 128MB failed with an
+    out-of-memory error while cleaning 20,000 pages. Raise it for larger histories."""
+    return os.environ.get(WORK_DB_MEMORY_ENV) or "256MB"
 
 
 def automation_on_by_default() -> bool:

@@ -124,3 +124,30 @@ def test_a_worker_does_not_outlive_a_killed_run():
     while _alive(worker_pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not _alive(worker_pid)
+
+
+@pytest.mark.parametrize(("large_from", "workers_started"), [(2, 2), (1000, 1)])
+def test_a_large_run_stops_the_waiting_dbt_worker_and_its_build_starts_its_own(two_aws_pages, monkeypatch, large_from,
+                                                                                  workers_started):
+    """The worker that starts with the run waits through the cleaning; in a run with many pages
+    its memory would only add to the cleaning's peak, so it is stopped and the dbt step starts one."""
+    from pipelines.assets import ingest
+    from pipelines.definitions import build_definitions
+
+    monkeypatch.setattr(ingest, "LARGE_RUN_PAGES", large_from)
+    started = []
+    start = DbtWorker.start
+    monkeypatch.setattr(DbtWorker, "start", lambda *args, **kwargs: started.append(start(*args, **kwargs)) or started[-1])
+
+    job = build_definitions().resolve_job_def("layoffs_job")
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = job.execute_in_process(instance=instance, partition_key="2024-04-05", raise_on_error=False)
+        messages = [entry.user_message for entry in instance.all_logs(result.run_id)]
+    assert result.success
+    assert len(started) == workers_started
+    assert any("dbt worker waiting since the run started was stopped" in message for message in messages) == (
+        workers_started == 2
+    )
+    with duckdb.connect(str(two_aws_pages), read_only=True) as conn:
+        divisions = {row[0] for row in conn.execute("select division from marts.fct_cuts where company = 'Amazon'").fetchall()}
+    assert "Physical Stores Technology" in divisions

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipelines.dbt_worker.resource import let_go_of_waiting_dbt_workers
 from pipelines.extract import EXTRACTOR_VERSION
 from pipelines.extract.reference import SEED_FILES
 from pipelines.monitoring.records import record_discovery
@@ -18,6 +19,10 @@ from pipelines.steps.extract_facts import extract_new_facts
 from pipelines.steps.fetch_pages import fetch_new_pages
 from pipelines.steps.retries import MAX_ATTEMPTS
 from pipelines.warehouse import ensure_raw_schema
+
+# From this many new pages on, cleaning takes long enough (about 7 s per 1,000 pages on two
+# cores) that the dbt worker started with the run is better stopped than kept waiting.
+LARGE_RUN_PAGES = 1000
 
 GROUP = "ingest"
 DISCOVERED_URLS = dg.AssetKey(["raw", "discovered_urls"])
@@ -113,6 +118,11 @@ def fetched_pages(context: dg.AssetExecutionContext, layout: PipelineLayout, wor
         report = fetch_new_pages(work_db.get_connection, config.fetch, through=partition_day(context))
         progress.set(stored=report.stored)
     context.log.info(f"fetched {report.wanted} pages: {dict(report.outcomes)}")
+    if report.stored >= LARGE_RUN_PAGES and let_go_of_waiting_dbt_workers():
+        context.log.info(
+            f"{report.stored} pages to clean: the dbt worker waiting since the run started was stopped to keep"
+            " its memory out of the cleaning's peak; the dbt step starts its own"
+        )
     yield dg.MaterializeResult(asset_key=PAGES, metadata={"new_pages": report.stored})
     yield dg.MaterializeResult(
         asset_key=FETCH_LOG, metadata={"attempts": report.wanted, **{k: v for k, v in report.outcomes.items()}}

@@ -36,11 +36,18 @@ class DbtBuildResource(dg.ConfigurableResource):
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         self._worker = self._start_worker()
+        _WAITING[id(self)] = self
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        if self._worker is not None:
-            self._worker.close()
-            self._worker = None
+        _WAITING.pop(id(self), None)
+        self._let_go_of_worker()
+
+    def _let_go_of_worker(self) -> bool:
+        worker, self._worker = self._worker, None
+        if worker is None:
+            return False
+        worker.close()
+        return True
 
     def _start_worker(self) -> DbtWorker:
         return DbtWorker.start(Path(self.project_dir), Path(self.profiles_dir), self.target, Path(self.target_path))
@@ -61,6 +68,7 @@ class DbtBuildResource(dg.ConfigurableResource):
         if not _builds_the_whole_asset(context):
             yield from self.cli_resource().cli(args, context=context, target_path=Path(self.target_path)).stream()
             return
+        _WAITING.pop(id(self), None)
         worker, self._worker = self._worker or self._start_worker(), None
         try:
             progress = current_progress()  # nodes built k/M, tests passed and failed (pipelines/progress.py)
@@ -91,6 +99,25 @@ class DbtBuildResource(dg.ConfigurableResource):
                 # A failing test or broken SQL fails the same way again: not worth the step's retries.
                 allow_retries=False if _fails_again(outcome.error_messages) else None,
             )
+
+
+# The resources of this process whose worker started with the run and still waits for its build.
+_WAITING: dict[int, DbtBuildResource] = {}
+
+
+def let_go_of_waiting_dbt_workers() -> int:
+    """Stop the dbt workers that started with the run and are still waiting; returns how many.
+
+    A worker that starts with the run hides dbt's import and parse (3-4 s) behind the Python
+    steps, which is most of a small run's build. A large run has minutes of cleaning ahead, where
+    the ~125 MiB a waiting worker holds would only add to the run's peak memory; its build starts
+    a worker on the spot instead.
+    """
+    released = 0
+    for resource in list(_WAITING.values()):
+        _WAITING.pop(id(resource), None)
+        released += resource._let_go_of_worker()
+    return released
 
 
 # dbt's words for a failure in the project or the data, as opposed to a busy file or a dead process.

@@ -64,7 +64,9 @@ def connect_work_db(path: Path | str, config: dict | None = None, retries: int =
 
 
 def _attach(path: Path | str, config: dict | None) -> duckdb.DuckDBPyConnection:
-    conn = duckdb.connect(":memory:", config=config or {})
+    # Where DuckDB spills what does not fit its memory limit: beside the file, as it would be for
+    # duckdb.connect(path); an in-memory connection would use ".tmp" in the working directory.
+    conn = duckdb.connect(":memory:", config={"temp_directory": f"{path}.tmp", **(config or {})})
     try:
         catalog = _quoted(catalog_name(path))
         conn.execute(
