@@ -85,8 +85,13 @@ def run_pipeline(
 def _run_job(verbose: bool, partition_key: str | None, job_name: str = "layoffs_job", display: str = "off") -> RunOutcome:
     ensure_manifest()
     from pipelines.definitions import build_definitions  # after the manifest exists: dagster-dbt reads it
+    from pipelines.parallel import start_worker_server
 
     job = build_definitions().resolve_job_def(job_name)
+    # Every step runs in this process (execute_in_process): the clean and extract steps' worker
+    # server can get ready while discovery and fetching run. (Under the daemon's multiprocess
+    # executor each step has its own process, and the clean step's starts its own server.)
+    start_worker_server()
     # Step-level warnings (a skipped page, a dbt check with no result on a skipped build) are in the
     # run summary below and in raw.fetch_log; the console shows them with --verbose.
     log_level = "INFO" if verbose else "ERROR"
