@@ -6,8 +6,8 @@ ten pages rewrote all 20,000 gzipped pages (about 770 MB) at the step's close: 2
 with the history until the group fills. Attached with a row group of 2,048 rows, an append
 rewrites at most one small group: the same ten pages close in 0.02 s. The size is a property of
 the attachment, not of the file, so every connection that writes the raw tables opens it here.
-A file written before this change keeps its one large group (it is never appended to again:
-new rows start a new group), and no migration is needed.
+A file written before this change needs no migration: new rows start small groups beside its
+large one (a later checkpoint may split the large one once).
 
 Every writer must attach it this way: a connection that opens the file with the default size
 merges the small row groups back into one at its next checkpoint, rewriting every stored page.
