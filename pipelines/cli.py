@@ -41,6 +41,14 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--out", type=Path, metavar="FILE",
                         help="where --format html writes (default report.html); the path is printed")
 
+    article = commands.add_parser(
+        "article", help="print a stored article's text (page bodies stay in the pipeline's store, not the warehouse)"
+    )
+    article.add_argument("url", help="the article's address, as in marts.fct_cut_sources.article_url")
+    article.add_argument("--db", type=Path, help="the warehouse whose pipeline store to read")
+    article.add_argument("--wait", type=float, default=10.0, metavar="SECONDS",
+                         help="how long to wait while a run is writing the store (default 10)")
+
     from pipelines.monitoring.cli import add_status_parser, status_command
 
     add_status_parser(commands)  # `layoffs status`: runs, source health, warnings (pipelines/monitoring)
@@ -72,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     handlers = {"run": _run, "report": _report, "eval": _eval, "reprocess": _reprocess, "serve": _serve,
-                "status": status_command}
+                "status": status_command, "article": _article}
     return handlers[args.command](args)
 
 
@@ -170,6 +178,20 @@ def _report(args: argparse.Namespace) -> int:
     except (WarehouseMissing, ReportError) as error:
         return _fail(str(error))
     print(render(rows, args.format))
+    return 0
+
+
+def _article(args: argparse.Namespace) -> int:
+    from pipelines.warehouse.article_text import ArticleTextError, read_article_text
+
+    settings.point_at(warehouse=args.db)
+    try:
+        article = read_article_text(settings.work_db_path(), args.url, wait_s=args.wait)
+    except ArticleTextError as error:
+        return _fail(str(error))
+    if article.title:
+        print(article.title, end="\n\n")
+    print(article.text)
     return 0
 
 

@@ -94,6 +94,17 @@ def test_job_over_http_builds_marts_with_named_events(http_sources, warehouse_en
     assert {"company": "Meta", "division": "Reality Labs", "quarter": "2026-Q1", "cut_events": 1,
             "headcount_low": 1500, "headcount_high": 1500, "source_count": 2} in meta_rows
 
+    # The article behind a fact: its text is a page body, in the pipeline's store, not the warehouse.
+    with duckdb.connect(str(warehouse_env), read_only=True) as conn:
+        stores_article = conn.execute(
+            """select s.article_url from marts.fct_cut_sources s join marts.fct_cuts c using (cut_id)
+               where c.company = 'Amazon' and c.division = 'Physical Stores Technology' order by 1 limit 1"""
+        ).fetchone()[0]
+        assert "text" not in {c for (c,) in conn.execute(
+            "select column_name from information_schema.columns where table_name = 'stg_articles'").fetchall()}
+    assert main(["article", "--db", str(warehouse_env), stores_article]) == 0
+    assert "Physical Stores Technology" in capsys.readouterr().out
+
     # A second run finds nothing new to fetch and ends with the same tables.
     again = run_pipeline()
     assert again.success, again.message

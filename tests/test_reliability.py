@@ -24,7 +24,8 @@ COMPARED_QUERIES = {
                    from raw.cut_mentions order by mention_id""",
     "fct_cuts": "select * from marts.fct_cuts order by cut_id",
     "by_division_quarter": "select * from marts.fct_cuts_by_division_quarter order by all",
-    "stg_articles": "select url, title, site_name, published_on, text from staging.stg_articles order by url",
+    # The text itself stays in the pipeline's store; its hash is published.
+    "stg_articles": "select url, title, site_name, published_on, text_sha256 from staging.stg_articles order by url",
 }
 
 

@@ -64,7 +64,7 @@ def test_publish_replaces_the_warehouse_while_a_reader_keeps_its_snapshot(tmp_pa
     assert not list(tmp_path.glob(".*publishing"))
 
 
-def test_published_warehouse_holds_the_analyst_tables_without_page_bodies(tmp_path):
+def test_published_warehouse_holds_the_analyst_tables_without_page_bodies_or_article_text(tmp_path):
     work, warehouse = tmp_path / "work.duckdb", tmp_path / "warehouse.duckdb"
     with duckdb.connect(str(work)) as conn:
         ensure_raw_schema(conn)
@@ -77,7 +77,7 @@ def test_published_warehouse_holds_the_analyst_tables_without_page_bodies(tmp_pa
             for i in range(200)
         ])
         conn.execute("create schema staging")
-        conn.execute("create table staging.stg_articles as select url, text from raw.articles")
+        conn.execute("create table staging.stg_articles as select url, text, text_sha256 from raw.articles")
         conn.execute("create schema reference")
         conn.execute("create table reference.companies as select 'Amazon' as company")
         conn.execute("create schema pipeline_state")
@@ -97,12 +97,17 @@ def test_published_warehouse_holds_the_analyst_tables_without_page_bodies(tmp_pa
             "select column_name from information_schema.columns where table_schema = 'raw' and table_name = 'articles'").fetchall()}
         assert "text" not in article_columns and "text_sha256" in article_columns
         assert conn.execute("select count(*) from raw.pages").fetchone()[0] == 200
-        # Analysts keep the article text in staging, as the README's table lists it.
+        # The cleaned text is a page body too: its staged copy stays behind, its hash comes along.
+        staged_columns = {c for (c,) in conn.execute(
+            "select column_name from information_schema.columns where table_schema = 'staging' and table_name = 'stg_articles'").fetchall()}
+        assert staged_columns == {"url", "text_sha256"}
+        assert conn.execute("select count(*) from staging.stg_articles").fetchone()[0] == 200
+    with duckdb.connect(str(work), read_only=True) as conn:
         assert conn.execute("select count(*) from staging.stg_articles where text like 'words %'").fetchone()[0] == 200
-    # 200 incompressible 500 kB bodies stay behind: the work file is about 100 MB, the warehouse
-    # holds the articles' text (12 kB each, compressed) and small rows.
+    # 200 incompressible 500 kB pages and 200 12 kB texts stay behind: the work file is about
+    # 100 MB, the warehouse only small rows.
     assert work.stat().st_size > 50_000_000
-    assert warehouse.stat().st_size < 10_000_000
+    assert warehouse.stat().st_size < 2_000_000
     assert not list(tmp_path.glob(".*publishing*"))
 
 

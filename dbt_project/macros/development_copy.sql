@@ -35,14 +35,12 @@
                     {%- do adapter.cache_added(api.Relation.create(database=target.database, schema=row[0], identifier=row[1], type='table')) -%}
                 {%- endif -%}
             {%- endfor -%}
-            {#- The published warehouse leaves page bodies in the pipeline's store
-                (pipelines/warehouse/publish.py): the raw columns come back so the sources keep their
-                shape, the HTML empty, the article text from the staging table that kept it. -#}
+            {#- The published warehouse leaves page bodies (the HTML and the article text) in the
+                pipeline's store (pipelines/warehouse/publish.py): the raw columns come back empty so
+                the sources keep their shape. No model reads them; stg_articles.text is empty here
+                and its not_null test is off in this target (stg_articles.yml). -#}
             {%- do run_query("alter table raw.pages add column if not exists html_gzip blob") -%}
             {%- do run_query("alter table raw.articles add column if not exists text varchar") -%}
-            {%- if run_query("select count(*) from information_schema.tables where table_catalog = 'published_warehouse' and table_schema = 'staging' and table_name = 'stg_articles'").columns[0].values()[0] > 0 -%}
-                {%- do run_query("update raw.articles set text = s.text from published_warehouse.staging.stg_articles s where s.url = raw.articles.url and raw.articles.text is null") -%}
-            {%- endif -%}
             {%- do run_query("detach published_warehouse") -%}
         {%- endif -%}
     {%- endif -%}
