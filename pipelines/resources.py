@@ -60,7 +60,7 @@ def build_resources() -> dict[str, dg.ConfigurableResource]:
         ),
         "work_db": WorkDatabase(
             database=str(settings.work_db_path()),
-            connection_config={"memory_limit": settings.work_db_memory_limit()},
+            connection_config={"memory_limit": settings.work_db_memory_limit(), "threads": settings.WORK_DB_THREADS},
         ),
         "dbt": DbtBuildResource(
             project_dir=str(layoffs_dbt_project.project_dir),

@@ -83,6 +83,9 @@ def run_pipeline(
 
 
 def _run_job(verbose: bool, partition_key: str | None, job_name: str = "layoffs_job", display: str = "off") -> RunOutcome:
+    from pipelines.memory import limit_allocator_heaps
+
+    limit_allocator_heaps()  # before the steps' threads start (pipelines/memory.py)
     ensure_manifest()
     from pipelines.definitions import build_definitions  # after the manifest exists: dagster-dbt reads it
     from pipelines.parallel import start_worker_server

@@ -19,3 +19,7 @@ def double(item):
 
 def environment(_item):
     return os.environ.get("LAYOFFS_TEST_MARK")
+
+
+def worker_pid(_item):
+    return os.getpid()

@@ -35,6 +35,19 @@ def test_an_item_that_raises_hangs_or_kills_its_worker_costs_only_that_item():
     assert stats["timeouts"] == 1 and stats["crashes"] == 2
 
 
+def test_a_worker_that_has_done_its_share_is_replaced_by_a_fresh_one():
+    # Workers only grow; a fresh fork of the forkserver starts small. 40 items, one worker, 10 each.
+    with worker_pool(40, workers=1) as pool:
+        pool.items_per_worker = 10
+        out = list(map_batches(pool, pool_tasks.worker_pid, iter([list(range(20)), list(range(20))]), chunksize=5))
+        stats = dict(pool.stats)
+    pids = [pid for _, results in out for pid in results]
+    assert len(pids) == 40 and not any(isinstance(pid, TaskFailed) for pid in pids)
+    assert [len(set(pids[start : start + 10])) for start in range(0, 40, 10)] == [1, 1, 1, 1]
+    assert len(set(pids)) == 4
+    assert stats["workers_retired"] == 4 and stats["workers_started"] == 4 and stats["crashes"] == 0
+
+
 def test_workers_get_the_environment_of_the_pool_that_starts_them(monkeypatch):
     # Workers come from a forkserver started once per process; the pool hands them LAYOFFS_* as of now.
     with worker_pool(1, workers=1) as pool:

@@ -20,6 +20,7 @@ from pipelines.fetch import FetchResult, FetchSettings, PoliteFetcher
 from pipelines.fetch.charset import decode_html
 from pipelines.progress import current as current_progress
 from pipelines.progress import failure_kind
+from pipelines.settings import work_db_memory_limit
 from pipelines.sources.warc import read_record
 from pipelines.warehouse import ensure_raw_schema, insert_new_rows
 from pipelines.warehouse.raw_tables import FETCH_LOG, PAGES
@@ -39,7 +40,8 @@ COMPRESSION_THREADS = 2
 # unpins them, and caps the pool, which lets DuckDB drop what it no longer needs. The cap must stay
 # well above CHECKPOINT_BYTES: pinned blocks cannot be dropped.
 CHECKPOINT_BYTES = 32 * 1024 * 1024
-READ_MEMORY_LIMIT = "256MB"
+# None: the work database connections' own limit (settings.work_db_memory_limit, LAYOFFS_WORK_DB_MEMORY).
+READ_MEMORY_LIMIT: str | None = None
 
 Connect = Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]]
 
@@ -144,7 +146,8 @@ def _commit(connect: Connect, pages: list[dict], attempts: list[dict], checkpoin
 
 
 def _bound_memory(conn: duckdb.DuckDBPyConnection) -> None:
-    conn.execute(f"set memory_limit = '{READ_MEMORY_LIMIT}'")
+    # Set here as well as by the resource: the step is also given plain connections (tests, bench).
+    conn.execute(f"set memory_limit = '{READ_MEMORY_LIMIT or work_db_memory_limit()}'")
 
 
 def _page_row(result: FetchResult, source_name: str | None, kind: str | None) -> dict:
