@@ -524,7 +524,6 @@ def _worker_main(conn: Connection, env: dict[str, str]) -> None:
         if task is None:
             return
         function, items = task
-        release_freed_memory()  # what the last chunk's pages left behind
         for position, item in items:
             try:
                 outcome = ("ok", function(item))
