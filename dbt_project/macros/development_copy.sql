@@ -36,11 +36,15 @@
                 {%- endif -%}
             {%- endfor -%}
             {#- The published warehouse leaves page bodies (the HTML and the article text) in the
-                pipeline's store (pipelines/warehouse/publish.py): the raw columns come back empty so
-                the sources keep their shape. No model reads them; stg_articles.text is empty here
-                and its not_null test is off in this target (stg_articles.yml). -#}
+                pipeline's store (pipelines/warehouse/publish.py): those columns come back here so
+                the sources and stg_articles keep their shape. No model reads the HTML; the text is
+                empty rather than null, so stg_articles' not_null test means the same in every
+                target (a test enabled per target would be missing from the packaged manifest). -#}
             {%- do run_query("alter table raw.pages add column if not exists html_gzip blob") -%}
-            {%- do run_query("alter table raw.articles add column if not exists text varchar") -%}
+            {%- do run_query("alter table raw.articles add column if not exists text varchar default ''") -%}
+            {%- if 'staging.stg_articles' in incremental -%}
+                {%- do run_query("alter table staging.stg_articles add column if not exists text varchar default ''") -%}
+            {%- endif -%}
             {%- do run_query("detach published_warehouse") -%}
         {%- endif -%}
     {%- endif -%}
